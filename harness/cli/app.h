@@ -1,0 +1,23 @@
+#pragma once
+// The mmharness command line. Each subcommand lives in its own cmd_*.cpp and
+// registers itself on the CLI11 app; run_cli parses, dispatches and maps every
+// error to one line on stderr and an exit code (0 ok, 1 check failed, 2 usage
+// or input error).
+namespace CLI {
+class App;
+}
+
+namespace mmh::cli {
+
+int run_cli(int argc, char** argv);
+
+// Registration hooks, one per cmd_*.cpp.
+void add_version_flag(CLI::App& app);
+void add_runs_command(CLI::App& app);
+void add_show_command(CLI::App& app);
+void add_tasks_command(CLI::App& app);
+
+// The default results database, in the working directory.
+inline constexpr const char* kDefaultDatabase = "mmharness.sqlite";
+
+}  // namespace mmh::cli

@@ -1,0 +1,28 @@
+// mmharness --version: what was built, from which revision, on which runtime.
+#include <CLI/CLI.hpp>
+
+#include "common/build_info.h"
+#include "harness/cli/app.h"
+#include "model_backend/runtime_info.h"
+
+namespace mmh::cli {
+namespace {
+
+std::string version_text() {
+  const backend::RuntimeInfo rt = backend::runtime_info();
+  std::string text = std::string("mmharness ") + harness_version() + " (git " + git_revision() + ")\n";
+  text += "LibTorch " + rt.torch_version + ", " + std::to_string(rt.cpu_threads) + " CPU threads\n";
+  text += rt.cuda_available ? "CUDA: available, " + std::to_string(rt.cuda_device_count) + " device(s)\n"
+                            : std::string("CUDA: not available\n");
+  text += "BLAS: " + rt.blas;
+  if (rt.openblas_parallel >= 0) text += " (threading: " + backend::describe_openblas_parallel(rt.openblas_parallel) + ")";
+  return text;
+}
+
+}  // namespace
+
+void add_version_flag(CLI::App& app) {
+  app.set_version_flag("--version", version_text, "Print the version, git revision, LibTorch, CUDA and BLAS in use");
+}
+
+}  // namespace mmh::cli
