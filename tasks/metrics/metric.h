@@ -1,0 +1,44 @@
+#pragma once
+// The one interface every metric shares, pycocoevalcap-style: samples and
+// predictions in, the official corpus value and one value per sample out.
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mmh::metrics {
+
+// Recomputes a corpus value over a resample of sample indices (indices may
+// repeat). Over 0..n-1 it returns the official corpus value exactly.
+using CorpusFn = std::function<double(std::span<const std::size_t> indices)>;
+
+struct MetricScore {
+  std::string name;                // as the official output names it: "Bleu_4", "ROUGE_L", "CIDEr", "accuracy"
+  double corpus = 0;               // the official corpus value, on the official scale
+  std::vector<double> per_sample;  // one per input sample, in input order, on the official scale
+  CorpusFn corpus_over;            // for the bootstrap (see bootstrap.h)
+};
+
+struct MetricResult {
+  std::vector<MetricScore> scores;  // the headline metric first, then the rest in official order
+  // Sub-group values as the official output reports them, keyed "group/value":
+  // "perAnswerType/yes/no", "perQuestionType/how many", "subject/Art_Theory", "structural/query".
+  std::map<std::string, double> breakdown;
+  nlohmann::json notes = nlohmann::json::object();  // e.g. {"random_fallbacks": 3}
+
+  const MetricScore* find(std::string_view name) const;  // nullptr when absent
+};
+
+// A CorpusFn for metrics whose corpus value is scale * mean(values), rounded
+// like Python's round(x, digits) when digits >= 0.
+CorpusFn mean_over(std::vector<double> values, double scale = 1.0, int digits = -1);
+
+// Python 3's round(x, digits): the correctly rounded decimal, ties to even on
+// the exact binary value (what the official scripts' round() prints).
+double python_round(double x, int digits);
+
+}  // namespace mmh::metrics
