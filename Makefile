@@ -40,3 +40,4 @@ clean:
 bench: build
 	$(BUILD_DIR)/bench/bench_blas_matmul 1024 20
 	$(BUILD_DIR)/bench/bench_store_write 20000 32
+	$(BUILD_DIR)/bench/bench_score $(BUILD_DIR)/mmharness 5

@@ -40,7 +40,10 @@ RuntimeInfo runtime_info() {
   } else {
     info.blas = "unknown (neither OpenBLAS nor MKL is loaded)";
   }
+  info.blas_threading = describe_openblas_parallel(info.openblas_parallel);
   return info;
 }
 
 }  // namespace mmh::backend
+
+extern "C" void mmh_backend_runtime_info(mmh::backend::RuntimeInfo* out) { *out = mmh::backend::runtime_info(); }

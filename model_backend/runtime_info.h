@@ -15,9 +15,13 @@ struct RuntimeInfo {
   // OpenBLAS threading model from openblas_get_parallel(): 0 sequential,
   // 1 pthreads, 2 OpenMP; -1 when the BLAS is not OpenBLAS.
   int openblas_parallel = -1;
+  std::string blas_threading;  // describe_openblas_parallel(openblas_parallel)
 };
 
 RuntimeInfo runtime_info();
 std::string describe_openblas_parallel(int mode);  // "OpenMP", "pthreads", ...
 
 }  // namespace mmh::backend
+
+// The plugin entry point the CLI resolves with dlsym (see harness/cli/backend_plugin.h).
+extern "C" void mmh_backend_runtime_info(mmh::backend::RuntimeInfo* out);

@@ -15,6 +15,7 @@ int run_cli(int argc, char** argv) {
   add_runs_command(app);
   add_show_command(app);
   add_tasks_command(app);
+  add_score_command(app);
 
   try {
     app.parse(argc, argv);

@@ -3,19 +3,19 @@
 
 #include "common/build_info.h"
 #include "harness/cli/app.h"
-#include "model_backend/runtime_info.h"
+#include "harness/cli/backend_plugin.h"
 
 namespace mmh::cli {
 namespace {
 
 std::string version_text() {
-  const backend::RuntimeInfo rt = backend::runtime_info();
+  const backend::RuntimeInfo rt = backend_runtime_info();
   std::string text = std::string("mmharness ") + harness_version() + " (git " + git_revision() + ")\n";
   text += "LibTorch " + rt.torch_version + ", " + std::to_string(rt.cpu_threads) + " CPU threads\n";
   text += rt.cuda_available ? "CUDA: available, " + std::to_string(rt.cuda_device_count) + " device(s)\n"
                             : std::string("CUDA: not available\n");
   text += "BLAS: " + rt.blas;
-  if (rt.openblas_parallel >= 0) text += " (threading: " + backend::describe_openblas_parallel(rt.openblas_parallel) + ")";
+  if (rt.openblas_parallel >= 0) text += " (threading: " + rt.blas_threading + ")";
   return text;
 }
 
