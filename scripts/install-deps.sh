@@ -11,7 +11,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build make git sqlite3
   nlohmann-json3-dev libcli11-dev libsqlite3-dev catch2
-  libsentencepiece-dev libpcre2-dev libjpeg62-turbo-dev libpng-dev
+  libsentencepiece-dev libpcre2-dev libjpeg62-turbo-dev libpng-dev libsimdjson-dev
   # Debian's LibTorch does fp32 matmul through libblas.so.3; the OpenMP build of
   # OpenBLAS is ~35x faster than the reference BLAS and shares LibTorch's OpenMP
   # pool. The build links it explicitly (see cmake/OpenBlasOpenMP.cmake).

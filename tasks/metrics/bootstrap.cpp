@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 namespace mmh::metrics {
 
@@ -31,14 +32,24 @@ double quantile(const std::vector<double>& sorted, double q) {
 Interval bootstrap_interval(const MetricScore& score, const BootstrapOptions& options) {
   const std::size_t n = score.per_sample.size();
   if (n == 0 || options.replicates <= 0 || !score.corpus_over) return {};
-  SplitMix64 rng(options.seed);
-  std::vector<std::size_t> indices(n);
-  std::vector<double> values;
-  values.reserve(static_cast<std::size_t>(options.replicates));
-  for (int r = 0; r < options.replicates; ++r) {
-    for (auto& i : indices) i = rng.below(n);
-    values.push_back(score.corpus_over(indices));
-  }
+  const auto replicates = static_cast<std::size_t>(options.replicates);
+  std::vector<double> values(replicates);
+  // Replicate r draws from its own stream, seeded from (seed, r): the result
+  // does not depend on how replicates are spread over threads.
+  auto run_stripe = [&](std::size_t first, std::size_t stride) {
+    std::vector<std::size_t> indices(n);
+    for (std::size_t r = first; r < replicates; r += stride) {
+      SplitMix64 rng(SplitMix64(options.seed ^ (0xD1B54A32D192ED03ull * (r + 1))).next());
+      for (auto& i : indices) i = rng.below(n);
+      values[r] = score.corpus_over(indices);
+    }
+  };
+  // Threads only pay off on large sets; small ones stay on the calling thread.
+  const std::size_t threads = n * replicates < 2'000'000 ? 1 : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run_stripe, t, threads);
+  run_stripe(0, threads);
+  for (auto& thread : pool) thread.join();
   std::sort(values.begin(), values.end());
   const double tail = (1.0 - options.level) / 2.0;
   return {quantile(values, tail), quantile(values, 1.0 - tail)};

@@ -19,8 +19,10 @@ struct BootstrapOptions {
   double level = 0.95;
 };
 
-// Resamples the n samples with replacement `replicates` times (indices from a
-// SplitMix64 stream: identical on every platform and standard library) and
+// Resamples the n samples with replacement `replicates` times (replicate r
+// draws its indices from a SplitMix64 stream seeded from (seed, r): identical
+// on every platform, standard library and thread count; large sets use all
+// cores; corpus_over must therefore be safe to call concurrently) and
 // returns the (1-level)/2 and (1+level)/2 quantiles of the recomputed corpus
 // value, interpolated linearly as numpy.percentile does. n == 0 gives {0, 0}.
 Interval bootstrap_interval(const MetricScore& score, const BootstrapOptions& options = {});
