@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tasks/metrics/python_random.h"
+#include "tasks/metrics/python_text.h"
 
 namespace mmh::metrics {
 
@@ -40,10 +41,6 @@ bool eval_multi_choice(std::span<const std::string> gold, std::string_view pred)
 // eval_open: a string pred contains a normalized string gold, or a number pred equals a normalized number gold.
 bool eval_open(std::span<const std::string> gold, std::span<const OpenPred> preds);
 
-// Python's str.lower() on UTF-8 text (Unicode 14.0, as CPython 3.11).
-std::string python_lower(std::string_view text);
-// Python's str.strip() with no argument (Unicode whitespace).
-std::string_view python_strip(std::string_view text);
 // Python's float(text), or nullopt where it raises ValueError.
 std::optional<double> python_float(std::string_view text);
 

@@ -11,6 +11,7 @@
 
 #include "tasks/metrics/caption.h"
 #include "tasks/metrics/caption_scorers.h"
+#include "tasks/metrics/python_text.h"
 
 namespace mmh::metrics {
 namespace caption {
@@ -19,44 +20,14 @@ namespace {
 using Text = std::vector<char32_t>;
 constexpr char32_t kNbsp = 0x00A0;
 
-void decode_utf8(std::string_view in, Text& out) {
+// Java's decoder replaces malformed input with U+FFFD, which the lexer then deletes. The structural check keeps
+// what this tokenizer has always accepted (see Utf8Check).
+void decode_text(std::string_view in, Text& out) {
   out.clear();
-  const auto* s = reinterpret_cast<const unsigned char*>(in.data());
-  const std::size_t n = in.size();
-  for (std::size_t i = 0; i < n;) {
-    const unsigned char b = s[i];
-    int extra = b < 0x80 ? 0 : (b >> 5) == 6 ? 1 : (b >> 4) == 14 ? 2 : (b >> 3) == 30 ? 3 : -1;
-    char32_t cp = extra == 0 ? b : extra == 1 ? (b & 0x1F) : extra == 2 ? (b & 0x0F) : (b & 0x07);
-    bool ok = extra >= 0 && i + static_cast<std::size_t>(extra) < n;
-    for (int k = 1; ok && k <= extra; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) ok = false;
-      else cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (!ok) {  // Java's decoder replaces malformed input with U+FFFD, which the lexer then deletes
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    out.push_back(cp);
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-}
-
-void append_utf8(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  for (std::size_t i = 0; i < in.size();) {
+    const auto cp = decode_utf8(in, i, Utf8Check::kStructure);
+    out.push_back(cp.value == kInvalidCodePoint ? 0xFFFD : cp.value);
+    i += cp.length;
   }
 }
 
@@ -129,7 +100,7 @@ void append_lower(char32_t c, std::string& out) {
     lower = c + 0x20;
   } else if (c == 0x130) {  // capital dotted I lower-cases to i + combining dot above outside Turkish locales
     out.push_back('i');
-    append_utf8(0x307, out);
+    append_utf8(out, 0x307);
     return;
   } else if (c >= 0x100 && c <= 0x17F) {
     if (c == 0x178) lower = 0xFF;
@@ -164,7 +135,7 @@ void append_lower(char32_t c, std::string& out) {
   } else if (c >= 0xFF21 && c <= 0xFF3A) {
     lower = c + 0x20;
   }
-  append_utf8(lower, out);
+  append_utf8(out, lower);
 }
 
 // pycocoevalcap's PUNCTUATIONS, compared after -lowerCase (so "-LRB-" and friends can no longer match: spec Q1).
@@ -677,7 +648,7 @@ class Lexer {
 
 void append_ptb_tokens(std::string_view caption, std::string& out) {
   thread_local Text text;
-  decode_utf8(caption, text);
+  decode_text(caption, text);
   Lexer(text, out).run();
 }
 

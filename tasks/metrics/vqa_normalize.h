@@ -8,15 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "tasks/metrics/python_text.h"
+
 namespace mmh::metrics {
 
-// The string semantics of the interpreter the official script runs under. They differ only beyond ASCII:
-// Python 2 unicode (vqaEval.py): regex \d is [0-9] (no re.UNICODE flag), lower() is the simple case mapping,
-//   U+180E counts as whitespace.
-// Python 3 str (MMF, VizWiz API): \d is any Unicode Nd digit, lower() is the full mapping (U+0130 -> "i\u0307",
-//   final sigma).
-// Case and digit tables come from Python 3.11's Unicode 14.0 database for both.
-enum class PyDialect { kPython2, kPython3 };
+// PyDialect (python_text.h) picks the string semantics of the interpreter each official script runs under:
+// Python 2 for vqaEval.py (its regex \d is also ASCII-only: no re.UNICODE flag), Python 3 for MMF and the VizWiz API.
 
 // The pattern whose presence anywhere makes processPunctuation delete, rather than space out, punctuation.
 enum class CommaRule {
@@ -29,7 +26,7 @@ enum class ContractionTable {
   kVizWiz,  // VizWiz API copy: same keys, mostly typographic apostrophes (U+2019)
 };
 
-// Python's str.lower(), str.strip() and the whitespace test behind str.split().
+// Python's str.lower() and str.strip(), decoding UTF-8 as all of this file does (Utf8Check::kStructure).
 void py_lower(std::string_view in, std::string& out, PyDialect dialect);
 std::string_view py_strip(std::string_view in, PyDialect dialect);
 
