@@ -22,8 +22,11 @@ class JsonFile {
     std::error_code ec;
     if (!fs::exists(file, ec)) throw Error(file.string(), "no such file");
     if (fs::is_directory(file, ec)) throw Error(file.string(), "is a directory, not a file");
-    if (fs::file_size(file, ec) > kMaxJsonFileBytes) throw Error(file.string(), "is larger than 4 GiB");
+    const auto size = fs::file_size(file, ec);  // fails for pipes and devices, which are read as they come
+    if (!ec && size > kMaxJsonFileBytes) throw Error(file.string(), "is larger than 4 GiB");
     if (simdjson::padded_string::load(file.string()).get(text_)) throw Error(file.string(), "cannot be read");
+    if (std::string_view(text_).starts_with("\xEF\xBB\xBF"))
+      throw Error(file.string(), "starts with a UTF-8 byte-order mark, which JSON does not allow (remove it)");
     if (const auto error = parser_.parse(text_).get(root_)) {
       read_json_file(file);  // nlohmann reports where a syntax error is (line:column)
       throw Error(file.string(), std::string("malformed JSON (") + simdjson::error_message(error) + ")");
@@ -277,7 +280,12 @@ std::vector<metrics::VqaSample> read_vqa_annotations(metrics::VqaTask task, std:
   std::vector<std::unique_ptr<JsonFile>> docs;
   for (const auto& f : files) docs.push_back(std::make_unique<JsonFile>(f));
   std::optional<std::size_t> questions, annotations;
-  for (std::size_t i = 0; i < docs.size(); ++i) (has_field(docs[i]->root(), "questions") ? questions : annotations) = i;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    auto& slot = has_field(docs[i]->root(), "questions") ? questions : annotations;
+    if (slot) throw Error(files[i].string(), "is a second " + std::string(&slot == &questions ? "questions" : "annotations") +
+                                                 " file; give one annotations file and at most one questions file");
+    slot = i;
+  }
   if (!annotations)
     throw Error(files[*questions].string(), "is a questions file; the answers are in the annotations file (give it with --annotations)");
 
@@ -302,9 +310,12 @@ std::vector<metrics::GqaSample> read_gqa_questions(const fs::path& file) {
   simdjson::dom::object doc;
   if (json.root().get_object().get(doc)) throw Error(file.string(), "expected a GQA questions object keyed by question id");
   std::vector<metrics::GqaSample> samples;
+  std::unordered_set<std::string> seen;
   for (auto [key, q] : doc) {
     const std::string qid(key);
     const auto where = file.string() + ": question " + qid;
+    check_unique(seen, qid, where);
+    if (q.type() != element_type::OBJECT) throw Error(where, "is not a GQA question object (is this a GQA questions file?)");
     bool balanced = true;
     if (has_field(q, "isBalanced") && q["isBalanced"].get_bool().get(balanced)) throw Error(where, "isBalanced must be a boolean");
     if (!balanced) continue;  // eval.py scores the balanced questions
@@ -320,9 +331,11 @@ std::vector<metrics::MmmuSample> read_mmmu_answer_dict(const fs::path& file) {
   simdjson::dom::object doc;
   if (json.root().get_object().get(doc)) throw Error(file.string(), "expected the MMMU answer dict {id: {question_type, ground_truth}}");
   std::vector<metrics::MmmuSample> samples;
+  std::unordered_set<std::string> seen;
   for (auto [key, entry] : doc) {
     const std::string id(key);
     const auto where = file.string() + ": " + id;
+    check_unique(seen, id, where);
     samples.push_back({id, text_field(entry, "question_type", where), {}, gold_answers(field(entry, "ground_truth", where), where)});
   }
   return samples;
@@ -359,7 +372,8 @@ Predictions read_predictions(const fs::path& file, const std::string& id_field_n
     if (json.root().get_object().get(doc)) throw Error(file.string(), "expected a JSON object {id: prediction}");
     for (auto [key, text] : doc) {
       const std::string id(key);
-      predictions.emplace(id, as_text(text, "prediction", file.string() + ": " + id));
+      if (!predictions.emplace(id, as_text(text, "prediction", file.string() + ": " + id)).second)
+        throw Error(file.string() + ": " + id, "duplicate prediction for id " + id);
     }
     return predictions;
   }

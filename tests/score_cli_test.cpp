@@ -128,6 +128,9 @@ TEST_CASE("score: GQA exact match, its variant, table output and determinism", "
   const auto table = run_mmharness({"score", "--task", "gqa", "--annotations", questions, "--predictions", predictions});
   CHECK(table.exit_code == 0);
   CHECK_THAT(table.out, Catch::Contains("accuracy") && Catch::Contains("0.5000") && Catch::Contains("structural/query"));
+  // The table's columns: metric, value, 95% CI, n.
+  CHECK_THAT(table.out, Catch::Matches("(.|\n)*metric +value +95% CI +n *\n(.|\n)*"));
+  CHECK_THAT(table.out, Catch::Matches("(.|\n)*accuracy +0\\.5000 +\\[0\\.0000, 1\\.0000\\] +2 *\n(.|\n)*"));
   const auto again = run_mmharness({"score", "--task", "gqa", "--annotations", questions, "--predictions", predictions});
   CHECK(again.out == table.out);  // seeded bootstrap: identical intervals
   const auto no_ci = score_json(
@@ -145,6 +148,8 @@ TEST_CASE("score: bad input exits 2 with one line naming the file and id", "[sco
                                                                     {{"questionId", "2"}, {"prediction", "no"}},
                                                                     {{"questionId", "77"}, {"prediction", "no"}}}));
   mmh::test::write_file(dir / "broken.json", "[{\"questionId\": \"1\", \"prediction\": ");
+  const auto no_questions = write_json(dir, "empty_gqa.json", json::object());
+  const auto no_predictions = write_json(dir, "empty_predictions.json", json::array());
   struct Case {
     std::vector<std::string> args;
     std::string expected;
@@ -161,6 +166,7 @@ TEST_CASE("score: bad input exits 2 with one line naming the file and id", "[sco
       {{"--task", "vqav2", "--annotations", questions, "--predictions", one_missing, "--okvqa-stem-prediction"},
        "okvqa only"},
       {{"--task", "gqa", "--annotations", questions}, "--predictions"},
+      {{"--task", "gqa", "--annotations", no_questions, "--predictions", no_predictions}, "has no samples to score"},
   };
   for (const auto& c : cases) {
     auto args = c.args;

@@ -135,13 +135,14 @@ void write_per_sample(const std::string& path, const Scored& s) {
 
 void print_table(const std::string& task, const Scored& s, const std::vector<metrics::Interval>& intervals) {
   std::cout << "task " << task << ": " << s.ids.size() << " samples\n\n";
-  TextTable table({"metric", "value", "95% CI"});
+  TextTable table({"metric", "value", "95% CI", "n"});
   for (std::size_t i = 0; i < s.result.scores.size(); ++i) {
     const auto& score = s.result.scores[i];
     table.add_row({score.name, format_number(score.corpus, 4),
                    intervals.empty() ? "-"
                                      : "[" + format_number(intervals[i].low, 4) + ", " +
-                                           format_number(intervals[i].high, 4) + "]"});
+                                           format_number(intervals[i].high, 4) + "]",
+                   std::to_string(score.per_sample.size())});
   }
   table.print(std::cout);
   if (!s.result.breakdown.empty()) {
@@ -155,8 +156,18 @@ void print_table(const std::string& task, const Scored& s, const std::vector<met
   if (!s.result.notes.empty()) std::cout << "\n";
 }
 
+// The file(s) the samples came from, for an error about the sample set as a whole.
+std::string sample_source(const ScoreOptions& o) {
+  if (o.annotations.empty()) return o.predictions;  // MMMU output.json carries its own gold
+  std::string files;
+  for (const auto& f : o.annotations) files += (files.empty() ? "" : ", ") + f;
+  return files;
+}
+
 void score(const ScoreOptions& o) {
   const Scored s = score_task(o);
+  // An empty set would print a score of 0 with a zero-width interval, which reads like a real result.
+  if (s.ids.empty()) throw Error(sample_source(o), "has no samples to score");
   std::vector<metrics::Interval> intervals;
   if (o.bootstrap > 0)
     for (const auto& score : s.result.scores)

@@ -158,3 +158,26 @@ TEST_CASE("official files: malformed input names the file and the record", "[tas
                     Catch::Contains("is not an annotation file for this task"));
   CHECK_THROWS_AS(read_gqa_questions(file_with(dir, "g.json", R"J({"1": {"answer": "no"}})J")), mmh::Error);
 }
+
+TEST_CASE("official files: duplicate keys, repeated files, byte-order marks", "[tasks][files][errors]") {
+  TempDir dir;
+  CHECK_THROWS_WITH(read_gqa_questions(file_with(dir, "gqa.json", R"J({
+      "1": {"answer": "no", "types": {"structural": "verify", "semantic": "attr"}},
+      "1": {"answer": "no", "types": {"structural": "verify", "semantic": "attr"}}})J")),
+                    Catch::Contains("question 1") && Catch::Contains("duplicate id 1"));
+  CHECK_THROWS_WITH(read_gqa_questions(file_with(dir, "vqa.json", R"J({"annotations": []})J")),
+                    Catch::Contains("is not a GQA question object"));
+  CHECK_THROWS_WITH(read_predictions(file_with(dir, "total_val_output.json", R"J({"a": "A", "a": "B"})J"), "", ""),
+                    Catch::Contains("duplicate prediction for id a"));
+  CHECK_THROWS_WITH(read_mmmu_answer_dict(file_with(dir, "answer_dict_val.json", R"J({
+      "a": {"question_type": "multiple-choice", "ground_truth": "A"},
+      "a": {"question_type": "multiple-choice", "ground_truth": "B"}})J")), Catch::Contains("duplicate id a"));
+  const auto annotations = file_with(dir, "ann.json", kVqaAnnotations);
+  const std::vector<std::filesystem::path> twice = {annotations, annotations};
+  CHECK_THROWS_WITH(read_vqa_annotations(mmh::metrics::VqaTask::kVqaV2, twice),
+                    Catch::Contains("is a second annotations file"));
+  CHECK_THROWS_WITH(read_predictions(file_with(dir, "bom.json", "\xEF\xBB\xBF[]"), "question_id", "answer"),
+                    Catch::Contains("bom.json") && Catch::Contains("byte-order mark"));
+  CHECK_THROWS_WITH(read_predictions("/dev/null", "question_id", "answer"),
+                    Catch::Contains("/dev/null") && Catch::Contains("malformed JSON"));
+}
