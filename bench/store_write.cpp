@@ -1,12 +1,13 @@
 // Results-store write throughput: samples committed per second in batches,
 // with the crash-safe settings a run uses (WAL, synchronous = FULL).
 // Usage: bench_store_write [samples] [batch]
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "harness/store/results_store.h"
 
@@ -24,7 +25,8 @@ int main(int argc, char** argv) {
     run.git_revision = "bench";
     run.host = "bench";
     run.device = "cpu";
-    const auto eval = store.begin_evaluation(store.begin_run(model, run), {"vqav2", "val", 4, 0, "fewshot", "h", total});
+    const auto eval =
+        store.begin_evaluation(store.begin_run(model, run), {"vqav2", "val", 4, 0, "fewshot", "h", total});
 
     const auto start = std::chrono::steady_clock::now();
     for (int done = 0; done < total;) {

@@ -7,7 +7,7 @@
 
 namespace mmh {
 
-std::string read_text_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
+void check_input_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error(path.string(), "no such file");
   if (std::filesystem::is_directory(path, ec)) throw Error(path.string(), "is a directory, not a file");
@@ -15,6 +15,10 @@ std::string read_text_file(const std::filesystem::path& path, std::uintmax_t max
   if (!ec && size > max_bytes)
     throw Error(path.string(), "is " + std::to_string(size) + " bytes, more than the " + std::to_string(max_bytes) +
                                    " this reader accepts");
+}
+
+std::string read_text_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
+  check_input_file(path, max_bytes);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path.string(), "cannot be opened for reading");
   std::ostringstream text;

@@ -15,6 +15,10 @@ inline constexpr std::uintmax_t kMaxJsonFileBytes = 4ull << 30;
 
 nlohmann::json read_json_file(const std::filesystem::path& path);
 
+// Checks that `path` names a readable input no larger than max_bytes (pipes
+// and devices pass: their size is unknown); throws mmh::Error naming it.
+void check_input_file(const std::filesystem::path& path, std::uintmax_t max_bytes = kMaxJsonFileBytes);
+
 // Reads the whole file; throws mmh::Error naming it when missing or unreadable.
 std::string read_text_file(const std::filesystem::path& path, std::uintmax_t max_bytes = kMaxJsonFileBytes);
 

@@ -71,7 +71,8 @@ std::vector<LayoutCheck> check_files(const TaskInfo& task, const std::filesystem
       std::error_code ec;
       const bool is_folder = rel.ends_with('/');
       const auto full = data_root / rel;
-      const bool found = is_folder ? std::filesystem::is_directory(full, ec) : std::filesystem::is_regular_file(full, ec);
+      const bool found =
+          is_folder ? std::filesystem::is_directory(full, ec) : std::filesystem::is_regular_file(full, ec);
       check.paths.push_back({rel, found});
     }
     checks.push_back(std::move(check));

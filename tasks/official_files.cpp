@@ -18,12 +18,8 @@ using simdjson::dom::element_type;
 // seconds. Elements stay valid as long as the JsonFile lives.
 class JsonFile {
  public:
-  explicit JsonFile(const fs::path& file) : path_(file) {
-    std::error_code ec;
-    if (!fs::exists(file, ec)) throw Error(file.string(), "no such file");
-    if (fs::is_directory(file, ec)) throw Error(file.string(), "is a directory, not a file");
-    const auto size = fs::file_size(file, ec);  // fails for pipes and devices, which are read as they come
-    if (!ec && size > kMaxJsonFileBytes) throw Error(file.string(), "is larger than 4 GiB");
+  explicit JsonFile(const fs::path& file) {
+    check_input_file(file);
     if (simdjson::padded_string::load(file.string()).get(text_)) throw Error(file.string(), "cannot be read");
     if (std::string_view(text_).starts_with("\xEF\xBB\xBF"))
       throw Error(file.string(), "starts with a UTF-8 byte-order mark, which JSON does not allow (remove it)");
@@ -35,7 +31,6 @@ class JsonFile {
   element root() const { return root_; }
 
  private:
-  fs::path path_;
   simdjson::padded_string text_;
   simdjson::dom::parser parser_;
   element root_;
@@ -43,12 +38,18 @@ class JsonFile {
 
 const char* type_name(element value) {
   switch (value.type()) {
-    case element_type::ARRAY: return "array";
-    case element_type::OBJECT: return "object";
-    case element_type::STRING: return "string";
-    case element_type::BOOL: return "boolean";
-    case element_type::NULL_VALUE: return "null";
-    default: return "number";
+    case element_type::ARRAY:
+      return "array";
+    case element_type::OBJECT:
+      return "object";
+    case element_type::STRING:
+      return "string";
+    case element_type::BOOL:
+      return "boolean";
+    case element_type::NULL_VALUE:
+      return "null";
+    default:
+      return "number";
   }
 }
 
@@ -58,7 +59,8 @@ std::string record_at(const fs::path& file, std::size_t index) {
 }
 
 element field(element object, const char* key, const std::string& where) {
-  if (object.type() != element_type::OBJECT) throw Error(where, std::string("expected an object, found ") + type_name(object));
+  if (object.type() != element_type::OBJECT)
+    throw Error(where, std::string("expected an object, found ") + type_name(object));
   element value;
   if (object.at_key(key).get(value)) throw Error(where, std::string("missing field \"") + key + "\"");
   return value;
@@ -84,9 +86,12 @@ std::string text_field(element object, const char* key, const std::string& where
 std::string id_field(element object, const char* key, const std::string& where) {
   const element value = field(object, key, where);
   switch (value.type()) {
-    case element_type::INT64: return std::to_string(int64_t(value));
-    case element_type::UINT64: return std::to_string(uint64_t(value));
-    case element_type::STRING: return std::string(std::string_view(value));
+    case element_type::INT64:
+      return std::to_string(int64_t(value));
+    case element_type::UINT64:
+      return std::to_string(uint64_t(value));
+    case element_type::STRING:
+      return std::string(std::string_view(value));
     default:
       throw Error(where, std::string("field \"") + key + "\" must be an integer or a string, not " + type_name(value));
   }
@@ -94,7 +99,8 @@ std::string id_field(element object, const char* key, const std::string& where) 
 
 simdjson::dom::array list_field(element object, const char* key, const std::string& where) {
   simdjson::dom::array list;
-  if (field(object, key, where).get_array().get(list)) throw Error(where, std::string("field \"") + key + "\" must be a list");
+  if (field(object, key, where).get_array().get(list))
+    throw Error(where, std::string("field \"") + key + "\" must be a list");
   return list;
 }
 
@@ -108,7 +114,8 @@ simdjson::dom::array top_list(element doc, const char* key, const fs::path& file
 
 simdjson::dom::array expect_array(element doc, const fs::path& file, const std::string& what) {
   simdjson::dom::array list;
-  if (doc.get_array().get(list)) throw Error(file.string(), "expected a JSON list of " + what + ", found " + type_name(doc));
+  if (doc.get_array().get(list))
+    throw Error(file.string(), "expected a JSON list of " + what + ", found " + type_name(doc));
   return list;
 }
 
@@ -125,13 +132,32 @@ std::vector<std::string> string_list(element object, const char* key, const std:
 std::vector<std::string> answer_list(element record, const std::string& where) {
   std::vector<std::string> out;
   for (element a : list_field(record, "answers", where))
-    out.push_back(a.type() == element_type::STRING ? std::string(std::string_view(a)) : text_field(a, "answer", where + " answers"));
+    out.push_back(a.type() == element_type::STRING ? std::string(std::string_view(a))
+                                                   : text_field(a, "answer", where + " answers"));
   if (out.empty()) throw Error(where, "field \"answers\" must be a non-empty list");
   return out;
 }
 
-void check_unique(std::unordered_set<std::string>& seen, const std::string& id, const std::string& where) {
-  if (!seen.insert(id).second) throw Error(where, "duplicate id " + id);
+void check_unique(std::unordered_set<std::string>& seen, const std::string& id, const std::string& where,
+                  const char* what = "id") {
+  if (!seen.insert(id).second) throw Error(where, std::string("duplicate ") + what + " " + id);
+}
+
+// Calls fn(id, value, where) for each entry of a top-level object keyed by id
+// (GQA questions, MMMU answer dict and predictions). simdjson keeps repeated
+// keys, so a repeated id is refused here: "duplicate <what> <id>".
+template <class Fn>
+void for_each_keyed(const JsonFile& json, const fs::path& file, const char* expected, const char* label,
+                    const char* what, Fn&& fn) {
+  simdjson::dom::object doc;
+  if (json.root().get_object().get(doc)) throw Error(file.string(), expected);
+  std::unordered_set<std::string> seen;
+  for (auto [key, value] : doc) {
+    const std::string id(key);
+    const auto where = file.string() + ": " + label + id;
+    check_unique(seen, id, where, what);
+    fn(id, value, where);
+  }
 }
 
 // --- captions ------------------------------------------------------------------
@@ -193,7 +219,8 @@ std::vector<metrics::VqaSample> vqa_format_annotations(metrics::VqaTask task, el
     const auto where = record_at(file, i++);
     metrics::VqaSample s;
     // VizWiz results are keyed by image name; its VQA conversion keeps the answer type in question_type.
-    s.question_id = task == metrics::VqaTask::kVizWiz ? id_field(a, "image_id", where) : id_field(a, "question_id", where);
+    s.question_id =
+        task == metrics::VqaTask::kVizWiz ? id_field(a, "image_id", where) : id_field(a, "question_id", where);
     check_unique(seen, s.question_id, where);
     s.answers = answer_list(a, where);
     if (task == metrics::VqaTask::kVizWiz) {
@@ -272,22 +299,26 @@ std::vector<metrics::CaptionSample> read_caption_annotations(const fs::path& fil
   if (has_field(doc, "images") && !doc["dataset"].get_string().get(dataset) && dataset == "coco")
     return karpathy_test_captions(doc, file);
   if (has_field(doc, "data")) return textcaps_captions(doc, file);
-  throw Error(file.string(), "is not a caption annotation file (expected COCO format, Karpathy dataset_coco.json or TextCaps)");
+  throw Error(file.string(),
+              "is not a caption annotation file (expected COCO format, Karpathy dataset_coco.json or TextCaps)");
 }
 
 std::vector<metrics::VqaSample> read_vqa_annotations(metrics::VqaTask task, std::span<const fs::path> files) {
-  if (files.empty() || files.size() > 2) throw Error("--annotations", "give the annotations file (and optionally the questions file)");
+  if (files.empty() || files.size() > 2)
+    throw Error("--annotations", "give the annotations file (and optionally the questions file)");
   std::vector<std::unique_ptr<JsonFile>> docs;
   for (const auto& f : files) docs.push_back(std::make_unique<JsonFile>(f));
   std::optional<std::size_t> questions, annotations;
   for (std::size_t i = 0; i < docs.size(); ++i) {
     auto& slot = has_field(docs[i]->root(), "questions") ? questions : annotations;
-    if (slot) throw Error(files[i].string(), "is a second " + std::string(&slot == &questions ? "questions" : "annotations") +
-                                                 " file; give one annotations file and at most one questions file");
+    if (slot)
+      throw Error(files[i].string(), "is a second " + std::string(&slot == &questions ? "questions" : "annotations") +
+                                         " file; give one annotations file and at most one questions file");
     slot = i;
   }
   if (!annotations)
-    throw Error(files[*questions].string(), "is a questions file; the answers are in the annotations file (give it with --annotations)");
+    throw Error(files[*questions].string(),
+                "is a questions file; the answers are in the annotations file (give it with --annotations)");
 
   const element doc = docs[*annotations]->root();
   const fs::path& file = files[*annotations];
@@ -299,45 +330,42 @@ std::vector<metrics::VqaSample> read_vqa_annotations(metrics::VqaTask task, std:
   } else if (task == metrics::VqaTask::kVizWiz && doc.type() == element_type::ARRAY) {
     samples = vizwiz_official(simdjson::dom::array(doc), file);
   } else {
-    throw Error(file.string(), "is not an annotation file for this task (see docs/metrics.md for the accepted formats)");
+    throw Error(file.string(),
+                "is not an annotation file for this task (see docs/metrics.md for the accepted formats)");
   }
-  if (questions && task != metrics::VqaTask::kVizWiz) check_questions_cover(docs[*questions]->root(), files[*questions], samples);
+  if (questions && task != metrics::VqaTask::kVizWiz)
+    check_questions_cover(docs[*questions]->root(), files[*questions], samples);
   return samples;
 }
 
 std::vector<metrics::GqaSample> read_gqa_questions(const fs::path& file) {
   const JsonFile json(file);
-  simdjson::dom::object doc;
-  if (json.root().get_object().get(doc)) throw Error(file.string(), "expected a GQA questions object keyed by question id");
   std::vector<metrics::GqaSample> samples;
-  std::unordered_set<std::string> seen;
-  for (auto [key, q] : doc) {
-    const std::string qid(key);
-    const auto where = file.string() + ": question " + qid;
-    check_unique(seen, qid, where);
-    if (q.type() != element_type::OBJECT) throw Error(where, "is not a GQA question object (is this a GQA questions file?)");
-    bool balanced = true;
-    if (has_field(q, "isBalanced") && q["isBalanced"].get_bool().get(balanced)) throw Error(where, "isBalanced must be a boolean");
-    if (!balanced) continue;  // eval.py scores the balanced questions
-    const element types = field(q, "types", where);
-    samples.push_back({qid, text_field(q, "answer", where), text_field(types, "structural", where),
-                       text_field(types, "semantic", where)});
-  }
+  for_each_keyed(json, file, "expected a GQA questions object keyed by question id", "question ", "id",
+                 [&](const std::string& qid, element q, const std::string& where) {
+                   if (q.type() != element_type::OBJECT)
+                     throw Error(where, "is not a GQA question object (is this a GQA questions file?)");
+                   bool balanced = true;
+                   if (has_field(q, "isBalanced") && q["isBalanced"].get_bool().get(balanced))
+                     throw Error(where, "isBalanced must be a boolean");
+                   if (!balanced) return;  // eval.py scores the balanced questions
+                   const element types = field(q, "types", where);
+                   samples.push_back({qid, text_field(q, "answer", where), text_field(types, "structural", where),
+                                      text_field(types, "semantic", where)});
+                 });
   return samples;
 }
 
 std::vector<metrics::MmmuSample> read_mmmu_answer_dict(const fs::path& file) {
   const JsonFile json(file);
-  simdjson::dom::object doc;
-  if (json.root().get_object().get(doc)) throw Error(file.string(), "expected the MMMU answer dict {id: {question_type, ground_truth}}");
   std::vector<metrics::MmmuSample> samples;
-  std::unordered_set<std::string> seen;
-  for (auto [key, entry] : doc) {
-    const std::string id(key);
-    const auto where = file.string() + ": " + id;
-    check_unique(seen, id, where);
-    samples.push_back({id, text_field(entry, "question_type", where), {}, gold_answers(field(entry, "ground_truth", where), where)});
-  }
+  for_each_keyed(json, file, "expected the MMMU answer dict {id: {question_type, ground_truth}}", "", "id",
+                 [&](const std::string& id, element entry, const std::string& where) {
+                   samples.push_back({id,
+                                      text_field(entry, "question_type", where),
+                                      {},
+                                      gold_answers(field(entry, "ground_truth", where), where)});
+                 });
   return samples;
 }
 
@@ -364,21 +392,20 @@ MmmuOutputs read_mmmu_output(const fs::path& file) {
   return out;
 }
 
-Predictions read_predictions(const fs::path& file, const std::string& id_field_name, const std::string& text_field_name) {
+Predictions read_predictions(const fs::path& file, const std::string& id_field_name,
+                             const std::string& text_field_name) {
   const JsonFile json(file);
   Predictions predictions;
   if (id_field_name.empty()) {
-    simdjson::dom::object doc;
-    if (json.root().get_object().get(doc)) throw Error(file.string(), "expected a JSON object {id: prediction}");
-    for (auto [key, text] : doc) {
-      const std::string id(key);
-      if (!predictions.emplace(id, as_text(text, "prediction", file.string() + ": " + id)).second)
-        throw Error(file.string() + ": " + id, "duplicate prediction for id " + id);
-    }
+    for_each_keyed(json, file, "expected a JSON object {id: prediction}", "", "prediction for id",
+                   [&](const std::string& id, element text, const std::string& where) {
+                     predictions.emplace(id, as_text(text, "prediction", where));
+                   });
     return predictions;
   }
   std::size_t i = 0;
-  for (element record : expect_array(json.root(), file, "{\"" + id_field_name + "\", \"" + text_field_name + "\"} records")) {
+  for (element record :
+       expect_array(json.root(), file, "{\"" + id_field_name + "\", \"" + text_field_name + "\"} records")) {
     const auto where = record_at(file, i++);
     const auto id = id_field(record, id_field_name.c_str(), where);
     if (!predictions.emplace(id, text_field(record, text_field_name.c_str(), where)).second)
@@ -400,7 +427,8 @@ std::vector<std::string> align_predictions(const std::vector<std::string>& sampl
   if (predictions.size() != sample_ids.size()) {
     const std::unordered_set<std::string> known(sample_ids.begin(), sample_ids.end());
     for (const auto& [id, text] : predictions)
-      if (!known.count(id)) throw Error(predictions_file.string(), "prediction for id " + id + ", which is not in the annotations");
+      if (!known.count(id))
+        throw Error(predictions_file.string(), "prediction for id " + id + ", which is not in the annotations");
   }
   return aligned;
 }

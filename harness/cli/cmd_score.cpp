@@ -37,8 +37,7 @@ struct Scored {
 };
 
 const std::string& single_annotation(const ScoreOptions& o) {
-  if (o.annotations.size() != 1)
-    throw Error("--annotations", "task " + o.task + " takes exactly one annotation file");
+  if (o.annotations.size() != 1) throw Error("--annotations", "task " + o.task + " takes exactly one annotation file");
   return o.annotations.front();
 }
 
@@ -46,7 +45,8 @@ Scored score_captions(const ScoreOptions& o) {
   auto samples = tasks::read_caption_annotations(single_annotation(o));
   Scored s;
   for (const auto& sample : samples) s.ids.push_back(sample.id);
-  s.predictions = tasks::align_predictions(s.ids, tasks::read_predictions(o.predictions, "image_id", "caption"), o.predictions);
+  s.predictions =
+      tasks::align_predictions(s.ids, tasks::read_predictions(o.predictions, "image_id", "caption"), o.predictions);
   for (std::size_t i = 0; i < samples.size(); ++i) {
     samples[i].prediction = s.predictions[i];
     s.references.push_back(samples[i].references);
@@ -139,9 +139,9 @@ void print_table(const std::string& task, const Scored& s, const std::vector<met
   for (std::size_t i = 0; i < s.result.scores.size(); ++i) {
     const auto& score = s.result.scores[i];
     table.add_row({score.name, format_number(score.corpus, 4),
-                   intervals.empty() ? "-"
-                                     : "[" + format_number(intervals[i].low, 4) + ", " +
-                                           format_number(intervals[i].high, 4) + "]",
+                   intervals.empty()
+                       ? "-"
+                       : "[" + format_number(intervals[i].low, 4) + ", " + format_number(intervals[i].high, 4) + "]",
                    std::to_string(score.per_sample.size())});
   }
   table.print(std::cout);
@@ -178,9 +178,13 @@ void score(const ScoreOptions& o) {
     print_table(o.task, s, intervals);
     return;
   }
-  nlohmann::json out = {{"task", o.task}, {"n", s.ids.size()}, {"metrics", nlohmann::json::object()},
-                        {"ci95", nlohmann::json::object()}, {"breakdown", s.result.breakdown},
-                        {"notes", s.result.notes}, {"bootstrap", {{"replicates", o.bootstrap}, {"seed", o.seed}}}};
+  nlohmann::json out = {{"task", o.task},
+                        {"n", s.ids.size()},
+                        {"metrics", nlohmann::json::object()},
+                        {"ci95", nlohmann::json::object()},
+                        {"breakdown", s.result.breakdown},
+                        {"notes", s.result.notes},
+                        {"bootstrap", {{"replicates", o.bootstrap}, {"seed", o.seed}}}};
   for (std::size_t i = 0; i < s.result.scores.size(); ++i) {
     out["metrics"][s.result.scores[i].name] = s.result.scores[i].corpus;
     if (!intervals.empty()) out["ci95"][s.result.scores[i].name] = {intervals[i].low, intervals[i].high};

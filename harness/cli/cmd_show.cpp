@@ -41,8 +41,8 @@ void print_run(const store::RunDetail& run) {
     std::cout << "No evaluations yet.\n";
     return;
   }
-  TextTable table({"task", "split", "shots", "trial", "template", "status", "samples", "metric", "value", "95% CI",
-                   "n", "seconds"});
+  TextTable table({"task", "split", "shots", "trial", "template", "status", "samples", "metric", "value", "95% CI", "n",
+                   "seconds"});
   for (const auto& e : run.evaluations) {
     std::vector<std::string> eval_cells = {e.spec.task,
                                            e.spec.split,
@@ -59,8 +59,8 @@ void print_run(const store::RunDetail& run) {
     for (std::size_t i = 0; i < e.metrics.size(); ++i) {
       const auto& m = e.metrics[i];
       std::vector<std::string> row = i == 0 ? eval_cells : std::vector<std::string>(eval_cells.size());
-      row.insert(row.end(), {m.name, format_number(m.value), format_interval(m), std::to_string(m.n),
-                             i == 0 ? seconds : ""});
+      row.insert(row.end(),
+                 {m.name, format_number(m.value), format_interval(m), std::to_string(m.n), i == 0 ? seconds : ""});
       table.add_row(row);
     }
   }
@@ -70,7 +70,8 @@ void print_run(const store::RunDetail& run) {
 void show_run(const ShowOptions& opts) {
   auto store = store::ResultsStore::open(opts.db, store::ResultsStore::OpenMode::kExisting);
   const auto run = store.find_run(opts.run_id);
-  if (!run) throw Error(opts.db, "no run with id " + std::to_string(opts.run_id) + " (list them with 'mmharness runs')");
+  if (!run)
+    throw Error(opts.db, "no run with id " + std::to_string(opts.run_id) + " (list them with 'mmharness runs')");
   if (opts.json)
     print_json(std::cout, to_json(*run));
   else

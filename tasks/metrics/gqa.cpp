@@ -26,9 +26,7 @@ struct Tally {
 
 MetricResult gqa_accuracy(std::span<const GqaSample> samples, std::span<const std::string> predictions,
                           GqaMatch match) {
-  if (samples.size() != predictions.size())
-    throw Error("gqa_accuracy: " + std::to_string(predictions.size()) + " predictions for " +
-                std::to_string(samples.size()) + " samples");
+  require_aligned("gqa_accuracy", samples.size(), predictions.size());
   Tally all, open, binary;
   std::map<std::string, Tally> groups;  // "structural/<t>", "semantic/<t>"
   std::vector<double> per_sample;

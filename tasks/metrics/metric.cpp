@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "common/error.h"
+
 namespace mmh::metrics {
 
 const MetricScore* MetricResult::find(std::string_view name) const {
@@ -19,15 +21,21 @@ double python_round(double x, int digits) {
   return std::strtod(buf, nullptr);
 }
 
-CorpusFn mean_over(std::vector<double> values, double scale, int digits) {
+CorpusFn mean_over(std::vector<double> values, double scale, Rounding round) {
   auto shared = std::make_shared<const std::vector<double>>(std::move(values));
-  return [shared, scale, digits](std::span<const std::size_t> indices) {
+  return [shared, scale, round = std::move(round)](std::span<const std::size_t> indices) {
     if (indices.empty()) return 0.0;
     double sum = 0;
     for (std::size_t i : indices) sum += (*shared)[i];
     const double value = scale * sum / static_cast<double>(indices.size());
-    return digits >= 0 ? python_round(value, digits) : value;
+    return round ? round(value) : value;
   };
+}
+
+void require_aligned(const char* metric, std::size_t samples, std::size_t predictions) {
+  if (samples != predictions)
+    throw Error(std::string(metric) + ": " + std::to_string(predictions) + " predictions for " +
+                std::to_string(samples) + " samples");
 }
 
 }  // namespace mmh::metrics

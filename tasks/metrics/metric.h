@@ -33,9 +33,15 @@ struct MetricResult {
   const MetricScore* find(std::string_view name) const;  // nullptr when absent
 };
 
-// A CorpusFn for metrics whose corpus value is scale * mean(values), rounded
-// like Python's round(x, digits) when digits >= 0.
-CorpusFn mean_over(std::vector<double> values, double scale = 1.0, int digits = -1);
+// How an official script rounds a value it stores (e.g. Python 3's round(x, 2)); empty: not rounded.
+using Rounding = std::function<double(double)>;
+
+// A CorpusFn for metrics whose corpus value is round(scale * mean(values)),
+// the mean summed left to right over the resample as the official scripts sum.
+CorpusFn mean_over(std::vector<double> values, double scale = 1.0, Rounding round = {});
+
+// Guard for metric entry points: one prediction per sample.
+void require_aligned(const char* metric, std::size_t samples, std::size_t predictions);
 
 // Python 3's round(x, digits): the correctly rounded decimal, ties to even on
 // the exact binary value (what the official scripts' round() prints).

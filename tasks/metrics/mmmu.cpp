@@ -103,9 +103,7 @@ bool judge(const MmmuSample& sample, const std::string& response, MmmuInput inpu
 
 MetricResult mmmu_accuracy(std::span<const MmmuSample> samples, std::span<const std::string> responses,
                            MmmuInput input) {
-  if (samples.size() != responses.size())
-    throw Error("mmmu_accuracy: " + std::to_string(responses.size()) + " responses for " +
-                std::to_string(samples.size()) + " samples");
+  require_aligned("mmmu_accuracy", samples.size(), responses.size());
 
   const std::vector<std::string> order = subject_order(samples);
   std::map<std::string, std::size_t> subject_index;

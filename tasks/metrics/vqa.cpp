@@ -16,7 +16,7 @@ namespace mmh::metrics {
 namespace {
 
 // How the official script rounds what it stores (per question, per type, overall).
-enum class Rounding {
+enum class OfficialRounding {
   kPython2,  // vqaEval.py under Python 2.7: round(x, 2), exact halves away from zero
   kPython3,  // VizWiz API under Python 3: round(x, 2), exact halves to even
   kNone,     // MMF TextVQAAccuracyEvaluator: a plain mean, never rounded
@@ -37,43 +37,35 @@ double python2_round(double x, int digits) {
   return python_round(x, digits);
 }
 
-double apply_rounding(double x, Rounding rounding) {
+double apply_rounding(double x, OfficialRounding rounding) {
   switch (rounding) {
-    case Rounding::kPython2: return python2_round(x, kDigits);
-    case Rounding::kPython3: return python_round(x, kDigits);
-    case Rounding::kNone: break;
+    case OfficialRounding::kPython2: return python2_round(x, kDigits);
+    case OfficialRounding::kPython3: return python_round(x, kDigits);
+    case OfficialRounding::kNone: break;
   }
   return x;
 }
 
-Rounding official_rounding(VqaTask task) {
+OfficialRounding official_rounding(VqaTask task) {
   switch (task) {
     case VqaTask::kVqaV2:
-    case VqaTask::kOkVqa: return Rounding::kPython2;
-    case VqaTask::kVizWiz: return Rounding::kPython3;
+    case VqaTask::kOkVqa: return OfficialRounding::kPython2;
+    case VqaTask::kVizWiz: return OfficialRounding::kPython3;
     case VqaTask::kTextVqa: break;
   }
-  return Rounding::kNone;
+  return OfficialRounding::kNone;
 }
 
 // round(100*float(sum(accs))/len(accs), n) with a left-to-right sum, as vqaEval.py's setAccuracy (and mean_over).
-double percent_of_mean(const std::vector<double>& accuracies, Rounding rounding) {
+double percent_of_mean(const std::vector<double>& accuracies, OfficialRounding rounding) {
   if (accuracies.empty()) return 0.0;
   double sum = 0;
   for (double a : accuracies) sum += a;
   return apply_rounding(100.0 * sum / static_cast<double>(accuracies.size()), rounding);
 }
 
-CorpusFn corpus_function(std::vector<double> accuracies, Rounding rounding) {
-  if (rounding != Rounding::kPython2)
-    return mean_over(std::move(accuracies), 100.0, rounding == Rounding::kPython3 ? kDigits : -1);
-  auto shared = std::make_shared<const std::vector<double>>(std::move(accuracies));
-  return [shared](std::span<const std::size_t> indices) {  // mean_over with Python 2 rounding
-    if (indices.empty()) return 0.0;
-    double sum = 0;
-    for (std::size_t i : indices) sum += (*shared)[i];
-    return python2_round(100.0 * sum / static_cast<double>(indices.size()), kDigits);
-  };
+CorpusFn corpus_function(std::vector<double> accuracies, OfficialRounding rounding) {
+  return mean_over(std::move(accuracies), 100.0, [rounding](double x) { return apply_rounding(x, rounding); });
 }
 
 // vqaEval.py: for each GT answer i, min(1, #{j != i : gt_j == pred} / 3), summed in annotation order, over M.
@@ -165,7 +157,7 @@ class QuestionScorer {
 // Per-question values repeat a handful of numbers; formatting each through printf is the expensive part.
 class CachedRounding {
  public:
-  explicit CachedRounding(Rounding rounding) : rounding_(rounding) {}
+  explicit CachedRounding(OfficialRounding rounding) : rounding_(rounding) {}
   double operator()(double x) {
     const auto [it, inserted] = cache_.try_emplace(x, 0.0);
     if (inserted) it->second = apply_rounding(x, rounding_);
@@ -173,7 +165,7 @@ class CachedRounding {
   }
 
  private:
-  Rounding rounding_;
+  OfficialRounding rounding_;
   std::unordered_map<double, double> cache_;
 };
 
@@ -212,7 +204,7 @@ void score_all(VqaTask task, std::span<const VqaSample> samples, std::span<const
 }
 
 void add_breakdown(MetricResult& result, const std::string& group, const std::map<std::string, std::vector<double>>& by,
-                   Rounding rounding) {
+                   OfficialRounding rounding) {
   for (const auto& [key, values] : by) result.breakdown[group + "/" + key] = percent_of_mean(values, rounding);
 }
 
@@ -220,16 +212,14 @@ void add_breakdown(MetricResult& result, const std::string& group, const std::ma
 
 MetricResult vqa_accuracy(VqaTask task, std::span<const VqaSample> samples, std::span<const std::string> predictions,
                           const VqaOptions& options) {
-  if (predictions.size() != samples.size())
-    throw Error("vqa_accuracy: " + std::to_string(predictions.size()) + " predictions for " +
-                std::to_string(samples.size()) + " questions");
+  require_aligned("vqa_accuracy", samples.size(), predictions.size());
   // open_flamingo's OKVQAStemmer needs nltk's averaged-perceptron POS tagger, WordNet and `inflection`; without that
   // model it cannot be reproduced exactly, and an approximation would not be the number papers report.
   if (task == VqaTask::kOkVqa && options.okvqa_stem_prediction) throw Error("--okvqa-stem-prediction is not supported");
   for (const auto& sample : samples)
     if (sample.answers.empty()) throw Error("vqa_accuracy: question " + sample.question_id + " has no answers");
 
-  const Rounding rounding = official_rounding(task);
+  const OfficialRounding rounding = official_rounding(task);
   std::vector<double> accuracies(samples.size()), stored(samples.size());
   score_all(task, samples, predictions, accuracies, stored);
 
