@@ -6,12 +6,14 @@
 
 #include "common/error.h"
 #include "common/json_file.h"
+#include "tasks/json_stream.h"
 
 namespace mmh::tasks {
 namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
+using json_stream::record_at;
 
 // An official file parsed with simdjson: official annotation files reach
 // hundreds of MB (VQAv2: 330 MB), where a DOM of nlohmann::json objects takes
@@ -51,11 +53,6 @@ const char* type_name(element value) {
     default:
       return "number";
   }
-}
-
-// "file: record 12" — where an error in a list of records is.
-std::string record_at(const fs::path& file, std::size_t index) {
-  return file.string() + ": record " + std::to_string(index);
 }
 
 element field(element object, const char* key, const std::string& where) {
@@ -125,16 +122,6 @@ std::vector<std::string> string_list(element object, const char* key, const std:
     if (item.type() != element_type::STRING) throw Error(where, std::string("field \"") + key + "\" must hold strings");
     out.emplace_back(std::string_view(item));
   }
-  return out;
-}
-
-// `answers` as ten {answer, ...} objects (VQA format, VizWiz) or ten strings (TextVQA).
-std::vector<std::string> answer_list(element record, const std::string& where) {
-  std::vector<std::string> out;
-  for (element a : list_field(record, "answers", where))
-    out.push_back(a.type() == element_type::STRING ? std::string(std::string_view(a))
-                                                   : text_field(a, "answer", where + " answers"));
-  if (out.empty()) throw Error(where, "field \"answers\" must be a non-empty list");
   return out;
 }
 
@@ -209,70 +196,7 @@ std::vector<metrics::CaptionSample> textcaps_captions(element doc, const fs::pat
   return samples;
 }
 
-// --- VQA -----------------------------------------------------------------------
-
-std::vector<metrics::VqaSample> vqa_format_annotations(metrics::VqaTask task, element doc, const fs::path& file) {
-  std::vector<metrics::VqaSample> samples;
-  std::unordered_set<std::string> seen;
-  std::size_t i = 0;
-  for (element a : top_list(doc, "annotations", file)) {
-    const auto where = record_at(file, i++);
-    metrics::VqaSample s;
-    // VizWiz results are keyed by image name; its VQA conversion keeps the answer type in question_type.
-    s.question_id =
-        task == metrics::VqaTask::kVizWiz ? id_field(a, "image_id", where) : id_field(a, "question_id", where);
-    check_unique(seen, s.question_id, where);
-    s.answers = answer_list(a, where);
-    if (task == metrics::VqaTask::kVizWiz) {
-      s.answer_type = text_field(a, has_field(a, "answer_type") ? "answer_type" : "question_type", where);
-    } else if (task != metrics::VqaTask::kTextVqa) {
-      s.answer_type = text_field(a, "answer_type", where);
-      s.question_type = text_field(a, "question_type", where);
-    }
-    samples.push_back(std::move(s));
-  }
-  return samples;
-}
-
-std::vector<metrics::VqaSample> textvqa_official(element doc, const fs::path& file) {
-  std::vector<metrics::VqaSample> samples;
-  std::unordered_set<std::string> seen;
-  std::size_t i = 0;
-  for (element record : top_list(doc, "data", file)) {
-    const auto where = record_at(file, i++);
-    metrics::VqaSample s;
-    s.question_id = id_field(record, "question_id", where);
-    check_unique(seen, s.question_id, where);
-    s.answers = answer_list(record, where);
-    samples.push_back(std::move(s));
-  }
-  return samples;
-}
-
-std::vector<metrics::VqaSample> vizwiz_official(simdjson::dom::array records, const fs::path& file) {
-  std::vector<metrics::VqaSample> samples;
-  std::unordered_set<std::string> seen;
-  std::size_t i = 0;
-  for (element record : records) {
-    const auto where = record_at(file, i++);
-    metrics::VqaSample s;
-    s.question_id = id_field(record, "image", where);
-    check_unique(seen, s.question_id, where);
-    s.answers = answer_list(record, where);
-    s.answer_type = text_field(record, "answer_type", where);
-    samples.push_back(std::move(s));
-  }
-  return samples;
-}
-
-void check_questions_cover(element questions, const fs::path& file, const std::vector<metrics::VqaSample>& samples) {
-  std::unordered_set<std::string> ids;
-  std::size_t i = 0;
-  for (element q : top_list(questions, "questions", file)) ids.insert(id_field(q, "question_id", record_at(file, i++)));
-  for (const auto& s : samples)
-    if (!ids.count(s.question_id))
-      throw Error(file.string(), "has no question " + s.question_id + " (is it the questions file of the same split?)");
-}
+// --- GQA, MMMU -------------------------------------------------------------------
 
 std::vector<std::string> gold_answers(element value, const std::string& where) {
   if (value.type() == element_type::STRING) return {std::string(std::string_view(value))};
@@ -301,41 +225,6 @@ std::vector<metrics::CaptionSample> read_caption_annotations(const fs::path& fil
   if (has_field(doc, "data")) return textcaps_captions(doc, file);
   throw Error(file.string(),
               "is not a caption annotation file (expected COCO format, Karpathy dataset_coco.json or TextCaps)");
-}
-
-std::vector<metrics::VqaSample> read_vqa_annotations(metrics::VqaTask task, std::span<const fs::path> files) {
-  if (files.empty() || files.size() > 2)
-    throw Error("--annotations", "give the annotations file (and optionally the questions file)");
-  std::vector<std::unique_ptr<JsonFile>> docs;
-  for (const auto& f : files) docs.push_back(std::make_unique<JsonFile>(f));
-  std::optional<std::size_t> questions, annotations;
-  for (std::size_t i = 0; i < docs.size(); ++i) {
-    auto& slot = has_field(docs[i]->root(), "questions") ? questions : annotations;
-    if (slot)
-      throw Error(files[i].string(), "is a second " + std::string(&slot == &questions ? "questions" : "annotations") +
-                                         " file; give one annotations file and at most one questions file");
-    slot = i;
-  }
-  if (!annotations)
-    throw Error(files[*questions].string(),
-                "is a questions file; the answers are in the annotations file (give it with --annotations)");
-
-  const element doc = docs[*annotations]->root();
-  const fs::path& file = files[*annotations];
-  std::vector<metrics::VqaSample> samples;
-  if (has_field(doc, "annotations")) {
-    samples = vqa_format_annotations(task, doc, file);
-  } else if (task == metrics::VqaTask::kTextVqa && has_field(doc, "data")) {
-    samples = textvqa_official(doc, file);
-  } else if (task == metrics::VqaTask::kVizWiz && doc.type() == element_type::ARRAY) {
-    samples = vizwiz_official(simdjson::dom::array(doc), file);
-  } else {
-    throw Error(file.string(),
-                "is not an annotation file for this task (see docs/metrics.md for the accepted formats)");
-  }
-  if (questions && task != metrics::VqaTask::kVizWiz)
-    check_questions_cover(docs[*questions]->root(), files[*questions], samples);
-  return samples;
 }
 
 std::vector<metrics::GqaSample> read_gqa_questions(const fs::path& file) {
@@ -390,47 +279,6 @@ MmmuOutputs read_mmmu_output(const fs::path& file) {
     out.responses.push_back(text_field(r, "response", where));
   }
   return out;
-}
-
-Predictions read_predictions(const fs::path& file, const std::string& id_field_name,
-                             const std::string& text_field_name) {
-  const JsonFile json(file);
-  Predictions predictions;
-  if (id_field_name.empty()) {
-    for_each_keyed(json, file, "expected a JSON object {id: prediction}", "", "prediction for id",
-                   [&](const std::string& id, element text, const std::string& where) {
-                     predictions.emplace(id, as_text(text, "prediction", where));
-                   });
-    return predictions;
-  }
-  std::size_t i = 0;
-  for (element record :
-       expect_array(json.root(), file, "{\"" + id_field_name + "\", \"" + text_field_name + "\"} records")) {
-    const auto where = record_at(file, i++);
-    const auto id = id_field(record, id_field_name.c_str(), where);
-    if (!predictions.emplace(id, text_field(record, text_field_name.c_str(), where)).second)
-      throw Error(where, "duplicate prediction for id " + id);
-  }
-  return predictions;
-}
-
-std::vector<std::string> align_predictions(const std::vector<std::string>& sample_ids, const Predictions& predictions,
-                                           const fs::path& predictions_file) {
-  std::vector<std::string> aligned;
-  aligned.reserve(sample_ids.size());
-  for (const auto& id : sample_ids) {
-    auto it = predictions.find(id);
-    if (it == predictions.end())
-      throw Error(predictions_file.string(), "no prediction for id " + id + " (every annotated sample needs one)");
-    aligned.push_back(it->second);
-  }
-  if (predictions.size() != sample_ids.size()) {
-    const std::unordered_set<std::string> known(sample_ids.begin(), sample_ids.end());
-    for (const auto& [id, text] : predictions)
-      if (!known.count(id))
-        throw Error(predictions_file.string(), "prediction for id " + id + ", which is not in the annotations");
-  }
-  return aligned;
 }
 
 }  // namespace mmh::tasks

@@ -7,7 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "tasks/metrics/caption.h"
@@ -47,17 +47,24 @@ struct MmmuOutputs {
 };
 MmmuOutputs read_mmmu_output(const fs::path& file);
 
-// A results file: a list of objects with an id field and a text field
-// (`image_id`/`caption`, `question_id`/`answer`, `image`/`answer`,
+// A results file, aligned to the samples: the prediction of every sample, in
+// sample order. The file is a list of objects with an id field and a text
+// field (`image_id`/`caption`, `question_id`/`answer`, `image`/`answer`,
 // `questionId`/`prediction`), or an object {id: text} when id_field is empty
-// (MMMU total_val_output.json). Duplicate ids are an error.
-using Predictions = std::unordered_map<std::string, std::string>;
-Predictions read_predictions(const fs::path& file, const std::string& id_field, const std::string& text_field);
+// (MMMU total_val_output.json). A sample without a prediction, a prediction
+// for an id not among the samples, and a repeated id are each an error naming
+// the id and the file.
+std::vector<std::string> read_predictions(const fs::path& file, const std::string& id_field,
+                                          const std::string& text_field, const std::vector<std::string>& sample_ids);
 
-// The prediction of every sample, in sample order. A sample without a
-// prediction, or a prediction whose id is not among the samples, is an error
-// naming the id and the file.
-std::vector<std::string> align_predictions(const std::vector<std::string>& sample_ids, const Predictions& predictions,
-                                           const fs::path& predictions_file);
+// read_predictions in two steps, so that a large results file can be parsed
+// while the annotations are read: the file's records in order, then aligned.
+struct ParsedPredictions {
+  fs::path file;
+  bool keyed = false;  // an object {id: text}, not a list of records
+  std::vector<std::pair<std::string, std::string>> records;  // (id, text)
+};
+ParsedPredictions parse_predictions(const fs::path& file, const std::string& id_field, const std::string& text_field);
+std::vector<std::string> align_predictions(ParsedPredictions parsed, const std::vector<std::string>& sample_ids);
 
 }  // namespace mmh::tasks

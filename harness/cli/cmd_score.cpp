@@ -2,6 +2,9 @@
 // without running a model, with the official-parity metrics.
 #include <CLI/CLI.hpp>
 #include <fstream>
+#include <functional>
+#include <future>
+#include <memory>
 #include <iostream>
 
 #include "common/error.h"
@@ -33,8 +36,17 @@ struct Scored {
   metrics::MetricResult result;
   std::vector<std::string> ids;
   std::vector<std::string> predictions;
-  std::vector<nlohmann::json> references;
+  // Sample i's references as JSON, built only when --per-sample asks for them
+  // (200,000 VQAv2 answer lists as JSON cost more than scoring them).
+  std::function<nlohmann::json(std::size_t)> references;
 };
+
+// Keeps the samples for Scored::references; `of` maps a sample to its references.
+template <class Sample, class Of>
+std::function<nlohmann::json(std::size_t)> references_of(std::vector<Sample> samples, Of of) {
+  auto kept = std::make_shared<const std::vector<Sample>>(std::move(samples));
+  return [kept, of](std::size_t i) { return nlohmann::json(of((*kept)[i])); };
+}
 
 const std::string& single_annotation(const ScoreOptions& o) {
   if (o.annotations.size() != 1) throw Error("--annotations", "task " + o.task + " takes exactly one annotation file");
@@ -45,13 +57,10 @@ Scored score_captions(const ScoreOptions& o) {
   auto samples = tasks::read_caption_annotations(single_annotation(o));
   Scored s;
   for (const auto& sample : samples) s.ids.push_back(sample.id);
-  s.predictions =
-      tasks::align_predictions(s.ids, tasks::read_predictions(o.predictions, "image_id", "caption"), o.predictions);
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    samples[i].prediction = s.predictions[i];
-    s.references.push_back(samples[i].references);
-  }
+  s.predictions = tasks::read_predictions(o.predictions, "image_id", "caption", s.ids);
+  for (std::size_t i = 0; i < samples.size(); ++i) samples[i].prediction = s.predictions[i];
   s.result = metrics::caption_metrics(samples);
+  s.references = references_of(std::move(samples), [](const auto& sample) { return sample.references; });
   s.result.notes["not_computed"] = {"METEOR", "SPICE"};
   s.result.notes["not_computed_reason"] = "they need Java and resources (WordNet, CoreNLP models) not available here";
   return s;
@@ -59,30 +68,28 @@ Scored score_captions(const ScoreOptions& o) {
 
 Scored score_vqa(const ScoreOptions& o, metrics::VqaTask task) {
   std::vector<std::filesystem::path> files(o.annotations.begin(), o.annotations.end());
-  const auto samples = tasks::read_vqa_annotations(task, files);
-  Scored s;
-  for (const auto& sample : samples) {
-    s.ids.push_back(sample.question_id);
-    s.references.push_back(sample.answers);
-  }
+  // VQAv2's files are large: the results file is parsed on a second core while the annotations are read.
   const bool vizwiz = task == metrics::VqaTask::kVizWiz;
-  s.predictions = tasks::align_predictions(
-      s.ids, tasks::read_predictions(o.predictions, vizwiz ? "image" : "question_id", "answer"), o.predictions);
+  auto parsed = std::async(std::launch::async, tasks::parse_predictions, std::filesystem::path(o.predictions),
+                           std::string(vizwiz ? "image" : "question_id"), std::string("answer"));
+  auto samples = tasks::read_vqa_annotations(task, files);
+  Scored s;
+  s.ids.reserve(samples.size());
+  for (const auto& sample : samples) s.ids.push_back(sample.question_id);
+  s.predictions = tasks::align_predictions(parsed.get(), s.ids);
   s.result = metrics::vqa_accuracy(task, samples, s.predictions, {o.okvqa_stem_prediction});
+  s.references = references_of(std::move(samples), [](const auto& sample) { return sample.answers; });
   return s;
 }
 
 Scored score_gqa(const ScoreOptions& o) {
-  const auto samples = tasks::read_gqa_questions(single_annotation(o));
+  auto samples = tasks::read_gqa_questions(single_annotation(o));
   Scored s;
-  for (const auto& sample : samples) {
-    s.ids.push_back(sample.question_id);
-    s.references.push_back(sample.answer);
-  }
-  s.predictions = tasks::align_predictions(s.ids, tasks::read_predictions(o.predictions, "questionId", "prediction"),
-                                           o.predictions);
+  for (const auto& sample : samples) s.ids.push_back(sample.question_id);
+  s.predictions = tasks::read_predictions(o.predictions, "questionId", "prediction", s.ids);
   const auto match = o.gqa_match == "exact" ? metrics::GqaMatch::kExact : metrics::GqaMatch::kLowerTrailingPeriod;
   s.result = metrics::gqa_accuracy(samples, s.predictions, match);
+  s.references = references_of(std::move(samples), [](const auto& sample) { return sample.answer; });
   return s;
 }
 
@@ -102,11 +109,11 @@ Scored score_mmmu(const ScoreOptions& o) {
   } else {
     samples = tasks::read_mmmu_answer_dict(single_annotation(o));
     for (const auto& sample : samples) s.ids.push_back(sample.id);
-    s.predictions = tasks::align_predictions(s.ids, tasks::read_predictions(o.predictions, "", ""), o.predictions);
+    s.predictions = tasks::read_predictions(o.predictions, "", "", s.ids);
     input = metrics::MmmuInput::kPredictions;
   }
-  for (const auto& sample : samples) s.references.push_back(sample.answers);
   s.result = metrics::mmmu_accuracy(samples, s.predictions, input);
+  s.references = references_of(std::move(samples), [](const auto& sample) { return sample.answers; });
   return s;
 }
 
@@ -127,7 +134,7 @@ void write_per_sample(const std::string& path, const Scored& s) {
     nlohmann::json scores = nlohmann::json::object();
     for (const auto& score : s.result.scores) scores[score.name] = score.per_sample[i];
     const nlohmann::json line = {
-        {"id", s.ids[i]}, {"prediction", s.predictions[i]}, {"references", s.references[i]}, {"scores", scores}};
+        {"id", s.ids[i]}, {"prediction", s.predictions[i]}, {"references", s.references(i)}, {"scores", scores}};
     out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   if (!out.flush()) throw Error(path, "write failed");
@@ -169,9 +176,7 @@ void score(const ScoreOptions& o) {
   // An empty set would print a score of 0 with a zero-width interval, which reads like a real result.
   if (s.ids.empty()) throw Error(sample_source(o), "has no samples to score");
   std::vector<metrics::Interval> intervals;
-  if (o.bootstrap > 0)
-    for (const auto& score : s.result.scores)
-      intervals.push_back(metrics::bootstrap_interval(score, {o.bootstrap, o.seed, 0.95}));
+  if (o.bootstrap > 0) intervals = metrics::bootstrap_intervals(s.result.scores, {o.bootstrap, o.seed, 0.95});
   if (!o.per_sample.empty()) write_per_sample(o.per_sample, s);
 
   if (!o.json) {

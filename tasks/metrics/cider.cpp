@@ -130,7 +130,7 @@ MetricScore cider_d_score(const CaptionSet& set) {
     CiderScorer scorer(set);
     for (std::size_t image = 0; image < set.images(); ++image) score.per_sample.push_back(scorer.image_score(image));
   }
-  score.corpus_over = mean_over(score.per_sample);
+  set_mean_corpus(score, score.per_sample);
   return score;
 }
 

@@ -48,7 +48,7 @@ MetricResult gqa_accuracy(std::span<const GqaSample> samples, std::span<const st
   accuracy.name = "accuracy";
   accuracy.corpus = all.mean();
   accuracy.per_sample = per_sample;
-  accuracy.corpus_over = mean_over(std::move(per_sample));  // a sum of 0/1 is exact, so this equals avg()
+  set_mean_corpus(accuracy, std::move(per_sample));  // a sum of 0/1 is exact, so this equals avg()
   result.scores.push_back(std::move(accuracy));
   result.breakdown["open"] = open.mean();  // eval.py prints both splits, 0 when one is empty
   result.breakdown["binary"] = binary.mean();

@@ -21,15 +21,23 @@ double python_round(double x, int digits) {
   return std::strtod(buf, nullptr);
 }
 
+double MeanCorpus::over(std::span<const std::size_t> indices) const {
+  if (indices.empty()) return 0.0;
+  double sum = 0;
+  for (std::size_t i : indices) sum += values[i];
+  const double value = scale * sum / static_cast<double>(indices.size());
+  return round ? round(value) : value;
+}
+
 CorpusFn mean_over(std::vector<double> values, double scale, Rounding round) {
-  auto shared = std::make_shared<const std::vector<double>>(std::move(values));
-  return [shared, scale, round = std::move(round)](std::span<const std::size_t> indices) {
-    if (indices.empty()) return 0.0;
-    double sum = 0;
-    for (std::size_t i : indices) sum += (*shared)[i];
-    const double value = scale * sum / static_cast<double>(indices.size());
-    return round ? round(value) : value;
-  };
+  auto mean = std::make_shared<const MeanCorpus>(MeanCorpus{std::move(values), scale, std::move(round)});
+  return [mean](std::span<const std::size_t> indices) { return mean->over(indices); };
+}
+
+void set_mean_corpus(MetricScore& score, std::vector<double> values, double scale, Rounding round) {
+  auto mean = std::make_shared<const MeanCorpus>(MeanCorpus{std::move(values), scale, std::move(round)});
+  score.corpus_over = [mean](std::span<const std::size_t> indices) { return mean->over(indices); };
+  score.mean = std::move(mean);
 }
 
 void require_aligned(const char* metric, std::size_t samples, std::size_t predictions) {

@@ -47,7 +47,7 @@ MetricScore rouge_l_score(const CaptionSet& set) {
   std::vector<std::size_t> row;
   score.per_sample.reserve(set.images());
   for (std::size_t image = 0; image < set.images(); ++image) score.per_sample.push_back(image_rouge_l(set, image, row));
-  score.corpus_over = mean_over(score.per_sample);
+  set_mean_corpus(score, score.per_sample);
   return score;
 }
 

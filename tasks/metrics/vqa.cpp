@@ -64,8 +64,8 @@ double percent_of_mean(const std::vector<double>& accuracies, OfficialRounding r
   return apply_rounding(100.0 * sum / static_cast<double>(accuracies.size()), rounding);
 }
 
-CorpusFn corpus_function(std::vector<double> accuracies, OfficialRounding rounding) {
-  return mean_over(std::move(accuracies), 100.0, [rounding](double x) { return apply_rounding(x, rounding); });
+void set_corpus_function(MetricScore& score, std::vector<double> accuracies, OfficialRounding rounding) {
+  set_mean_corpus(score, std::move(accuracies), 100.0, [rounding](double x) { return apply_rounding(x, rounding); });
 }
 
 // vqaEval.py: for each GT answer i, min(1, #{j != i : gt_j == pred} / 3), summed in annotation order, over M.
@@ -239,7 +239,7 @@ MetricResult vqa_accuracy(VqaTask task, std::span<const VqaSample> samples, std:
   score.name = "accuracy";
   score.corpus = percent_of_mean(accuracies, rounding);
   score.per_sample = std::move(stored);
-  score.corpus_over = corpus_function(std::move(accuracies), rounding);
+  set_corpus_function(score, std::move(accuracies), rounding);
   result.scores.push_back(std::move(score));
   return result;
 }

@@ -109,32 +109,33 @@ TEST_CASE("official files: predictions are aligned strictly", "[tasks][files][er
   const std::vector<std::string> ids = {"1001", "1002"};
   SECTION("integer and string ids") {
     const auto preds = read_predictions(file_with(dir, "p.json", R"J([{"question_id": 1002, "answer": "yes"},
-        {"question_id": "1001", "answer": "2"}])J"), "question_id", "answer");
-    CHECK(align_predictions(ids, preds, dir / "p.json") == std::vector<std::string>{"2", "yes"});
+        {"question_id": "1001", "answer": "2", "extra": [1, {"x": null}]}])J"), "question_id", "answer", ids);
+    CHECK(preds == std::vector<std::string>{"2", "yes"});
   }
   SECTION("a missing prediction") {
     const auto path = file_with(dir, "p.json", R"J([{"question_id": 1001, "answer": "2"}])J");
-    CHECK_THROWS_WITH(align_predictions(ids, read_predictions(path, "question_id", "answer"), path),
+    CHECK_THROWS_WITH(read_predictions(path, "question_id", "answer", ids),
                       Catch::Contains(path.string()) && Catch::Contains("no prediction for id 1002"));
   }
   SECTION("an unknown id") {
     const auto path = file_with(dir, "p.json", R"J([{"question_id": 1001, "answer": "2"},
         {"question_id": 1002, "answer": "y"}, {"question_id": 9, "answer": "x"}])J");
-    CHECK_THROWS_WITH(align_predictions(ids, read_predictions(path, "question_id", "answer"), path),
+    CHECK_THROWS_WITH(read_predictions(path, "question_id", "answer", ids),
                       Catch::Contains("prediction for id 9, which is not in the annotations"));
   }
   SECTION("a duplicate id") {
     const auto path = file_with(dir, "p.json", R"J([{"question_id": 1001, "answer": "2"},
         {"question_id": 1001, "answer": "3"}])J");
-    CHECK_THROWS_WITH(read_predictions(path, "question_id", "answer"),
+    CHECK_THROWS_WITH(read_predictions(path, "question_id", "answer", ids),
                       Catch::Contains("record 1") && Catch::Contains("duplicate prediction for id 1001"));
   }
 }
 
 TEST_CASE("official files: malformed input names the file and the record", "[tasks][files][errors]") {
   TempDir dir;
+  const std::vector<std::string> ids = {"1", "2"};
   auto read_preds = [&](const std::string& content) {
-    return read_predictions(file_with(dir, "p.json", content), "question_id", "answer");
+    return read_predictions(file_with(dir, "p.json", content), "question_id", "answer", ids);
   };
   CHECK_THROWS_WITH(read_preds("[{\"question_id\": 1, \"answer\": \"a\"},\n {\"question_id\": 2,"),
                     Catch::Contains("p.json:2:") && Catch::Contains("malformed JSON"));
@@ -146,7 +147,14 @@ TEST_CASE("official files: malformed input names the file and the record", "[tas
   CHECK_THROWS_WITH(read_preds("[{\"question_id\": 1, \"answer\": 3}]"), Catch::Contains("wrong type"));
   CHECK_THROWS_WITH(read_preds(std::string("[{\"question_id\": 1, \"answer\": \"caf\xe9\"}]")),
                     Catch::Contains("p.json:1:") && Catch::Contains("malformed JSON"));  // Latin-1 byte: not UTF-8
-  CHECK_THROWS_WITH(read_predictions(dir / "absent.json", "question_id", "answer"),
+  // Values the reader does not need are still checked: a malformed one anywhere is reported.
+  CHECK_THROWS_WITH(read_preds("[{\"question_id\": 1, \"answer\": \"a\", \"score\": tru}]"),
+                    Catch::Contains("p.json:1:") && Catch::Contains("malformed JSON"));
+  CHECK_THROWS_WITH(read_preds("[{\"question_id\": 1, \"answer\": \"a\"}, {\"question_id\": 2, \"answer\": \"b\"}] []"),
+                    Catch::Contains("p.json:1:") && Catch::Contains("malformed JSON"));
+  CHECK_THROWS_WITH(read_preds("[{\"question_id\": 1, \"answer\": \"a\"}, 7]"),
+                    Catch::Contains("record 1") && Catch::Contains("expected an object, found number"));
+  CHECK_THROWS_WITH(read_predictions(dir / "absent.json", "question_id", "answer", ids),
                     Catch::Contains("absent.json") && Catch::Contains("no such file"));
   CHECK_THROWS_WITH(read_caption_annotations(file_with(dir, "a.json", R"J({"annotations": []})J")),
                     Catch::Contains("is not a caption annotation file"));
@@ -167,7 +175,7 @@ TEST_CASE("official files: duplicate keys, repeated files, byte-order marks", "[
                     Catch::Contains("question 1") && Catch::Contains("duplicate id 1"));
   CHECK_THROWS_WITH(read_gqa_questions(file_with(dir, "vqa.json", R"J({"annotations": []})J")),
                     Catch::Contains("is not a GQA question object"));
-  CHECK_THROWS_WITH(read_predictions(file_with(dir, "total_val_output.json", R"J({"a": "A", "a": "B"})J"), "", ""),
+  CHECK_THROWS_WITH(read_predictions(file_with(dir, "total_val_output.json", R"J({"a": "A", "a": "B"})J"), "", "", {"a"}),
                     Catch::Contains("duplicate prediction for id a"));
   CHECK_THROWS_WITH(read_mmmu_answer_dict(file_with(dir, "answer_dict_val.json", R"J({
       "a": {"question_type": "multiple-choice", "ground_truth": "A"},
@@ -176,8 +184,51 @@ TEST_CASE("official files: duplicate keys, repeated files, byte-order marks", "[
   const std::vector<std::filesystem::path> twice = {annotations, annotations};
   CHECK_THROWS_WITH(read_vqa_annotations(mmh::metrics::VqaTask::kVqaV2, twice),
                     Catch::Contains("is a second annotations file"));
-  CHECK_THROWS_WITH(read_predictions(file_with(dir, "bom.json", "\xEF\xBB\xBF[]"), "question_id", "answer"),
+  CHECK_THROWS_WITH(read_predictions(file_with(dir, "bom.json", "\xEF\xBB\xBF[]"), "question_id", "answer", {"1"}),
                     Catch::Contains("bom.json") && Catch::Contains("byte-order mark"));
-  CHECK_THROWS_WITH(read_predictions("/dev/null", "question_id", "answer"),
+  CHECK_THROWS_WITH(read_predictions("/dev/null", "question_id", "answer", {"1"}),
                     Catch::Contains("/dev/null") && Catch::Contains("malformed JSON"));
+}
+
+TEST_CASE("official files: VQA annotation records are checked one by one", "[tasks][files][errors]") {
+  TempDir dir;
+  auto read = [&](const std::string& records) {
+    const std::vector<std::filesystem::path> files = {file_with(dir, "ann.json", "{\"annotations\": [" + records + "]}")};
+    return read_vqa_annotations(mmh::metrics::VqaTask::kVqaV2, files);
+  };
+  const std::string good = R"J({"question_id": 1, "question_type": "what", "answer_type": "other",
+      "answers": [{"answer": "a", "answer_confidence": "yes", "answer_id": 1}]})J";
+  CHECK(read(good).size() == 1);
+  CHECK_THROWS_WITH(read(good + ", " + good), Catch::Contains("ann.json: record 1") && Catch::Contains("duplicate id 1"));
+  CHECK_THROWS_WITH(read(R"J({"question_id": 1, "question_type": "what", "answer_type": "other"})J"),
+                    Catch::Contains("record 0") && Catch::Contains("missing field \"answers\""));
+  CHECK_THROWS_WITH(read(R"J({"question_id": 1, "question_type": "what", "answer_type": "other", "answers": "a"})J"),
+                    Catch::Contains("\"answers\" must be a list"));
+  CHECK_THROWS_WITH(read(R"J({"question_id": 1, "question_type": "what", "answer_type": "other", "answers": []})J"),
+                    Catch::Contains("non-empty list"));
+  CHECK_THROWS_WITH(read(R"J({"question_id": 1, "answer_type": "other", "answers": [{"answer": "a"}]})J"),
+                    Catch::Contains("missing field \"question_type\""));
+  CHECK_THROWS_WITH(read(R"J({"question_id": 1, "question_type": "what", "answer_type": "other",
+      "answers": [{"answer_id": 1}]})J"), Catch::Contains("record 0 answers") && Catch::Contains("\"answer\""));
+  CHECK_THROWS_WITH(read(R"J({"question_id": [1], "question_type": "what", "answer_type": "other",
+      "answers": [{"answer": "a"}]})J"), Catch::Contains("must be an integer or a string, not array"));
+  CHECK_THROWS_WITH(read("7"), Catch::Contains("record 0") && Catch::Contains("expected an object, found number"));
+  CHECK_THROWS_WITH(read(good + ", {\"question_id\": 2, \"answers\": [{\"answer\": \"a\", \"answer_id\": 1e}]}"),
+                    Catch::Contains("malformed JSON"));
+  const std::vector<std::filesystem::path> not_a_list = {file_with(dir, "x.json", R"J({"annotations": {}})J")};
+  CHECK_THROWS_WITH(read_vqa_annotations(mmh::metrics::VqaTask::kVqaV2, not_a_list),
+                    Catch::Contains("has no \"annotations\" list"));
+}
+
+TEST_CASE("official files: files of every size parse, mapped or copied", "[tasks][files]") {
+  // A file is mapped when simdjson's 64 bytes of read-ahead fit in its last page, and copied otherwise:
+  // sizes around a page boundary exercise both.
+  TempDir dir;
+  const std::string records = R"J([{"question_id": 1, "answer": "yes"}])J";
+  for (std::size_t size : {std::size_t{4096}, std::size_t{4095}, std::size_t{4031}, std::size_t{4033},
+                           std::size_t{8192 + 100}}) {
+    const auto path = file_with(dir, "p" + std::to_string(size) + ".json", records + std::string(size - records.size(), ' '));
+    REQUIRE(std::filesystem::file_size(path) == size);
+    CHECK(read_predictions(path, "question_id", "answer", {"1"}) == std::vector<std::string>{"yes"});
+  }
 }

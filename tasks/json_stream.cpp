@@ -1,0 +1,133 @@
+#include "tasks/json_stream.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
+
+#include "common/error.h"
+#include "common/json_file.h"
+
+namespace mmh::tasks::json_stream {
+
+Document::Mapping::~Mapping() {
+  if (address) munmap(address, length);
+}
+
+namespace {
+
+// Maps a regular file whose last page has room for simdjson's padding (zeros
+// past the end of a file read as such); false where that does not hold.
+bool map_file(const fs::path& file, void*& address, std::size_t& length) {
+  const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat info {};
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  bool mapped = false;
+  if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+    length = static_cast<std::size_t>(info.st_size);
+    const std::size_t tail = length % page;
+    if (tail != 0 && tail + simdjson::SIMDJSON_PADDING <= page) {
+      address = mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      mapped = address != MAP_FAILED;
+      if (!mapped) address = nullptr;
+    }
+  }
+  close(fd);
+  return mapped;
+}
+
+}  // namespace
+
+Document::Document(const fs::path& file) : file_(file) {
+  check_input_file(file);
+  std::string_view bytes;
+  simdjson::padded_string_view view;
+  if (map_file(file, mapping_.address, mapping_.length)) {
+    bytes = {static_cast<const char*>(mapping_.address), mapping_.length};
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    view = simdjson::padded_string_view(bytes.data(), bytes.size(), (bytes.size() / page + 1) * page);
+  } else {
+    mapping_.length = 0;
+    if (simdjson::padded_string::load(file.string()).get(text_)) throw Error(file.string(), "cannot be read");
+    bytes = text_;
+    view = text_;
+  }
+  if (bytes.starts_with("\xEF\xBB\xBF"))
+    throw Error(file.string(), "starts with a UTF-8 byte-order mark, which JSON does not allow (remove it)");
+  // iterate() validates UTF-8 and indexes the structure of the whole file up front.
+  if (const auto error = parser_.iterate(view).get(document_)) syntax_error(error);
+}
+
+void Document::syntax_error(simdjson::error_code error) const {
+  read_json_file(file_);  // nlohmann reports where a syntax error is (file:line:column)
+  throw Error(file_.string(), std::string("malformed JSON (") + simdjson::error_message(error) + ")");
+}
+
+const char* type_name(json_type type) {
+  switch (type) {
+    case json_type::array: return "array";
+    case json_type::object: return "object";
+    case json_type::string: return "string";
+    case json_type::boolean: return "boolean";
+    case json_type::null: return "null";
+    case json_type::number: break;
+  }
+  return "number";
+}
+
+void consume(value v) {
+  switch (v.type()) {
+    case json_type::array:
+      for (value item : v.get_array()) consume(item);
+      break;
+    case json_type::object:
+      for (simdjson::ondemand::field field : v.get_object()) consume(field.value());
+      break;
+    case json_type::string: (void)std::string_view(v.get_string()); break;
+    case json_type::number: (void)double(v.get_double()); break;
+    case json_type::boolean: (void)bool(v.get_bool()); break;
+    case json_type::null:
+      if (!v.is_null()) throw simdjson::simdjson_error(simdjson::N_ATOM_ERROR);
+      break;
+  }
+}
+
+std::string_view text(value v, std::string_view key, const std::string& where) {
+  const json_type type = v.type();
+  if (type != json_type::string)
+    throw Error(where, "field \"" + std::string(key) + "\" has the wrong type (" + type_name(type) + ")");
+  return v.get_string();
+}
+
+std::string id(value v, std::string_view key, const std::string& where) {
+  const json_type type = v.type();
+  if (type == json_type::string) return std::string(std::string_view(v.get_string()));
+  if (type == json_type::number) {
+    char buffer[24];
+    std::to_chars_result written{};
+    switch (v.get_number_type()) {
+      case simdjson::ondemand::number_type::signed_integer:
+        written = std::to_chars(buffer, buffer + sizeof buffer, int64_t(v.get_int64()));
+        return std::string(buffer, written.ptr);
+      case simdjson::ondemand::number_type::unsigned_integer:
+        written = std::to_chars(buffer, buffer + sizeof buffer, uint64_t(v.get_uint64()));
+        return std::string(buffer, written.ptr);
+      default: (void)double(v.get_double()); break;  // a syntax error wins over the type error
+    }
+  }
+  throw Error(where, "field \"" + std::string(key) + "\" must be an integer or a string, not " +
+                         (type == json_type::number ? "a fraction" : type_name(type)));
+}
+
+std::string record_at(const fs::path& file, std::size_t index) {
+  return file.string() + ": record " + std::to_string(index);
+}
+
+void missing_field(std::string_view key, const std::string& where) {
+  throw Error(where, "missing field \"" + std::string(key) + "\"");
+}
+
+}  // namespace mmh::tasks::json_stream
