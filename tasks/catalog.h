@@ -18,14 +18,22 @@ struct FileLayout {
   std::vector<std::string> paths;
 };
 
+// How a task's samples become prompts (prompts/templates.h has the texts).
+enum class PromptKind { kCaption, kVqa, kMultipleChoice };
+
 struct TaskInfo {
   std::string id;               // used on every command line: "coco", "vqav2", ...
   std::string title;            // "COCO Captions (Karpathy test)"
   std::string kind;             // "captioning", "vqa", "multi-discipline QA"
   std::string eval_split;       // the split that is scored
-  std::string demo_split;       // where few-shot demonstrations come from
+  std::string demo_split;       // where few-shot demonstrations come from ("coco:train": another task's)
   std::string headline_metric;  // "CIDEr", "accuracy"
   std::vector<FileLayout> layouts;  // any one complete layout suffices
+  PromptKind prompt = PromptKind::kVqa;
+  std::string instruction;      // the `instruct` template's task instruction
+  std::string open_instruction;  // MMMU: the instruction for a question without options
+  int max_new_tokens = 10;      // generation length
+  std::string postprocess;      // the named step from raw output to prediction (tasks/postprocess.h)
 };
 
 std::span<const TaskInfo> task_catalog();
@@ -41,7 +49,5 @@ struct LayoutCheck {
   std::vector<PathCheck> paths;
   bool complete() const;
 };
-// Which of the task's files exist under `data_root` (folders must be folders).
-std::vector<LayoutCheck> check_files(const TaskInfo& task, const std::filesystem::path& data_root);
 
 }  // namespace mmh::tasks

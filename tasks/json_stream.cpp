@@ -126,6 +126,21 @@ std::string record_at(const fs::path& file, std::size_t index) {
   return file.string() + ": record " + std::to_string(index);
 }
 
+std::vector<std::string> string_list(value v, std::string_view key, const std::string& where) {
+  if (v.type() != json_type::array) throw Error(where, "field \"" + std::string(key) + "\" must be a list of strings");
+  std::vector<std::string> out;
+  for (value item : v.get_array()) out.emplace_back(text(item, key, where));
+  return out;
+}
+
+void throw_not_object(json_type type, const std::string& where) {
+  throw Error(where, std::string("expected an object, found ") + type_name(type));
+}
+
+void throw_not_list(const fs::path& file, const char* what) {
+  throw Error(file.string(), std::string("has no \"") + what + "\" list");
+}
+
 void missing_field(std::string_view key, const std::string& where) {
   throw Error(where, "missing field \"" + std::string(key) + "\"");
 }

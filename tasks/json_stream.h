@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mmh::tasks::json_stream {
 
@@ -70,8 +71,44 @@ std::string_view text(value v, std::string_view key, const std::string& where);
 // An id: an integer (COCO, VQA) or a string (GQA, VizWiz, MMMU), as text.
 std::string id(value v, std::string_view key, const std::string& where);
 
-// "file: record 12": where an error in a list of records is.
+[[noreturn]] void throw_not_object(json_type type, const std::string& where);
+[[noreturn]] void throw_not_list(const fs::path& file, const char* what);
 std::string record_at(const fs::path& file, std::size_t index);
+
+// Calls fn(key, value) for every field of an object (raw keys: official
+// files never escape their keys); a non-object is an error naming `where`.
+template <class Fn>
+void for_each_field(value v, const std::string& where, Fn&& fn) {
+  const json_type type = v.type();
+  if (type != json_type::object) throw_not_object(type, where);
+  for (simdjson::ondemand::field field : v.get_object()) fn(field.key(), field.value());
+}
+
+// Calls fn(record, where) for every element of a list, where = "file: record i".
+template <class Fn>
+void for_each_record(value list, const fs::path& file, const char* what, Fn&& fn) {
+  if (list.type() != json_type::array) throw_not_list(file, what);
+  std::size_t i = 0;
+  for (value record : list.get_array()) fn(record, record_at(file, i++));
+}
+
+// Calls fn(record, where) for every record of the list under the top-level
+// `key` of the file's object (the file's other fields are walked, not used).
+template <class Fn>
+void for_each_listed(Document& json, const char* key, Fn&& fn) {
+  json.read([&](simdjson::ondemand::document& doc) {
+    for_each_field(value(doc.get_value()), json.file().string(), [&](auto field, value v) {
+      if (field == key) {
+        for_each_record(v, json.file(), key, fn);
+      } else {
+        consume(v);
+      }
+    });
+  });
+}
+
+// A list of strings.
+std::vector<std::string> string_list(value v, std::string_view key, const std::string& where);
 
 [[noreturn]] void missing_field(std::string_view key, const std::string& where);
 

@@ -26,7 +26,7 @@ struct VqaFile {
 
 object record_object(value record, const std::string& where) {
   const json_type type = record.type();
-  if (type != json_type::object) throw Error(where, std::string("expected an object, found ") + type_name(type));
+  if (type != json_type::object) throw_not_object(type, where);
   return record.get_object();
 }
 
@@ -109,13 +109,6 @@ std::string question_record(value record, const std::string& where) {
   }
   if (!question_id) missing_field("question_id", where);
   return std::move(*question_id);
-}
-
-template <class ReadRecord>
-void for_each_record(value list, const fs::path& file, const char* key, ReadRecord&& read_record) {
-  if (list.type() != json_type::array) throw Error(file.string(), std::string("has no \"") + key + "\" list");
-  std::size_t i = 0;
-  for (value record : list.get_array()) read_record(record, record_at(file, i++));
 }
 
 VqaFile read_vqa_file(VqaTask task, const fs::path& file) {

@@ -5,6 +5,7 @@
 #include "harness/store/sqlite.h"
 #include "store_fixtures.h"
 #include "support/run_command.h"
+#include "support/task_fixtures.h"
 #include "support/temp_dir.h"
 
 using mmh::test::run_mmharness;
@@ -165,7 +166,7 @@ TEST_CASE("cli: tasks lists the nine benchmarks and the files they expect", "[cl
   CHECK(text.exit_code == 0);
   for (const char* id : {"coco", "nocaps", "textcaps", "vqav2", "textvqa", "vizwiz", "gqa", "okvqa", "mmmu"})
     CHECK_THAT(text.out, Catch::Contains(std::string(id) + ": "));
-  CHECK_THAT(text.out, Catch::Contains("coco/dataset_coco.json") && Catch::Contains("mmmu/MMMU_DEV_VAL.tsv"));
+  CHECK_THAT(text.out, Catch::Contains("coco/dataset_coco.json") && Catch::Contains("mmmu/validation.jsonl"));
 
   const auto json = run_mmharness({"tasks", "--json"});
   REQUIRE(json.exit_code == 0);
@@ -178,19 +179,29 @@ TEST_CASE("cli: tasks lists the nine benchmarks and the files they expect", "[cl
 
 TEST_CASE("cli: tasks --data-root reports found and missing files", "[cli][tasks]") {
   TempDir root;
-  mmh::test::write_file(root / "coco/dataset_coco.json", "{}");
-  std::filesystem::create_directories(root / "coco/train2014");
-  std::filesystem::create_directories(root / "coco/val2014");
+  mmh::test::write_task_fixtures(root.path());
 
-  SECTION("a complete task is ready") {
-    const auto r = run_mmharness({"tasks", "--data-root", root.path().string(), "--tasks", "coco", "--json"});
+  SECTION("complete tasks are loaded and counted") {
+    const auto r = run_mmharness({"tasks", "--data-root", root.path().string(), "--json"});
     CHECK(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
-    REQUIRE(j.size() == 1);
-    CHECK(j[0]["ready"] == true);
-    CHECK(j[0]["layouts"][0]["paths"][0]["found"] == true);
+    REQUIRE(j.size() == 9);
+    for (const auto& task : j) {
+      INFO(task["id"]);
+      CHECK(task["ready"] == true);
+      CHECK(task["layouts"][0]["paths"][0]["found"] == true);
+      REQUIRE(task["splits"].size() == 2);
+      CHECK(task["splits"][0]["images_missing"] == 0);
+    }
+    CHECK(j[0]["splits"][0] == nlohmann::json({{"split", "test"}, {"samples", 3}, {"images_found", 3}, {"images_missing", 0}}));
+    CHECK(j[6]["splits"][1]["skipped"]["records"] == 1);  // GQA train's unbalanced question
+    const auto text = run_mmharness({"tasks", "--data-root", root.path().string(), "--tasks", "coco"});
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("[ready]") && Catch::Contains("test: 3 samples, 3 images found, 0 missing") &&
+                             Catch::Contains("train: 6 samples"));
   }
   SECTION("a missing file exits 2 naming it") {
+    std::filesystem::remove_all(root / "vqav2");
     const auto r = run_mmharness({"tasks", "--data-root", root.path().string(), "--tasks", "coco,vqav2"});
     CHECK(r.exit_code == 2);
     check_one_error_line(r);
@@ -199,18 +210,35 @@ TEST_CASE("cli: tasks --data-root reports found and missing files", "[cli][tasks
     CHECK_THAT(r.err, Catch::Contains((root / "vqav2/v2_OpenEnded_mscoco_train2014_questions.json").string()) &&
                           Catch::Contains("task vqav2"));
   }
+  SECTION("a malformed file exits 2 naming it and the place") {
+    mmh::test::write_file(root / "textvqa/TextVQA_0.5.1_val.json", "{\"data\": [\n{\"question_id\": }]}");
+    const auto r = run_mmharness({"tasks", "--data-root", root.path().string(), "--tasks", "textvqa,gqa"});
+    CHECK(r.exit_code == 2);
+    check_one_error_line(r);
+    CHECK_THAT(r.err, Catch::Contains("TextVQA_0.5.1_val.json:2:") && Catch::Contains("malformed JSON"));
+    CHECK_THAT(r.out, Catch::Contains("textvqa: ") && Catch::Contains("[ERROR]") && Catch::Contains("gqa: "));
+  }
+  SECTION("a missing image exits 2 naming it and its sample") {
+    std::filesystem::remove(root / "vizwiz/val/VizWiz_val_00000001.jpg");
+    const auto r = run_mmharness({"tasks", "--data-root", root.path().string(), "--tasks", "vizwiz"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("val: 2 samples, 1 images found, 1 missing"));
+    CHECK_THAT(r.err, Catch::Contains("VizWiz_val_00000001.jpg") && Catch::Contains("image missing"));
+  }
   SECTION("a file where a folder belongs does not count") {
-    std::filesystem::remove(root / "coco/val2014");
+    std::filesystem::remove_all(root / "coco/val2014");
     mmh::test::write_file(root / "coco/val2014", "not a folder");
     const auto r = run_mmharness({"tasks", "--data-root", root.path().string(), "--tasks", "coco"});
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("coco/val2014"));
   }
-  SECTION("MMMU accepts either layout") {
-    mmh::test::write_file(root / "mmmu/MMMU_DEV_VAL.tsv", "id\n");
-    const auto r = run_mmharness({"tasks", "--data-root", root.path().string(), "--tasks", "mmmu"});
+  SECTION("--task-dir moves one task's folder") {
+    TempDir elsewhere;
+    std::filesystem::rename(root / "gqa", elsewhere / "gqa");
+    const auto r = run_mmharness({"tasks", "--data-root", root.path().string(), "--task-dir",
+                                  "gqa=" + (elsewhere / "gqa").string(), "--tasks", "gqa"});
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("[ready]") && Catch::Contains("missing  mmmu/dev.jsonl"));
+    CHECK_THAT(r.out, Catch::Contains("testdev: 3 samples, 3 images found"));
   }
   SECTION("bad arguments") {
     const auto not_dir = run_mmharness({"tasks", "--data-root", (root / "nowhere").string()});
@@ -219,5 +247,81 @@ TEST_CASE("cli: tasks --data-root reports found and missing files", "[cli][tasks
     const auto unknown = run_mmharness({"tasks", "--tasks", "coco,imagenet"});
     CHECK(unknown.exit_code == 2);
     CHECK_THAT(unknown.err, Catch::Contains("unknown task 'imagenet'") && Catch::Contains("okvqa"));
+    const auto bad_dir = run_mmharness({"tasks", "--data-root", root.path().string(), "--task-dir", "coco"});
+    CHECK(bad_dir.exit_code == 2);
+    CHECK_THAT(bad_dir.err, Catch::Contains("TASK=PATH"));
   }
+}
+
+TEST_CASE("cli: prompt prints the rendered prompt of one sample", "[cli][prompt]") {
+  TempDir root;
+  mmh::test::write_task_fixtures(root.path());
+  const std::string data = root.path().string();
+
+  const auto j = nlohmann::json::parse(
+      run_mmharness({"prompt", "--task", "vqav2", "--data-root", data, "--shots", "4", "--json"}).out);
+  CHECK(j["task"] == "vqav2");
+  CHECK(j["key"] == "1000");
+  CHECK(j["shots"] == 4);
+  CHECK(j["template"] == "fewshot");
+  CHECK(j["template_hash"].get<std::string>().size() == 16);
+  CHECK(j["demo_keys"].size() == 4);
+  CHECK(j["references"].size() == 10);
+  REQUIRE(j["segments"].size() == 14);  // 4 x (image, text, end of chunk) + image, text
+  CHECK(j["segments"][0]["image"] == (root / "coco/train2014").string() + "/" +
+                                         "COCO_train2014_0000000000" + std::to_string(std::stoi(j["demo_keys"][0].get<std::string>()) / 1000) + ".jpg");
+  CHECK(j["segments"][2]["end_of_chunk"] == true);
+  CHECK(j["segments"][13]["text"] == "Question: What is in image 1? Short answer:");
+  CHECK(j["max_new_tokens"] == 10);
+  CHECK(j["postprocess"] == "vqa_short");
+
+  // The same demonstrations whether the sample is picked by index or by key; another seed, others.
+  const auto by_key = nlohmann::json::parse(
+      run_mmharness({"prompt", "--task", "vqav2", "--data-root", data, "--shots", "4", "--key", "1000", "--json"}).out);
+  CHECK(by_key["demo_keys"] == j["demo_keys"]);
+  const auto chat = nlohmann::json::parse(run_mmharness({"prompt", "--task", "mmmu", "--data-root", data,
+                                                         "--template", "instruct", "--index", "1", "--json"}).out);
+  CHECK(chat["key"] == "validation_Math_2");
+  CHECK(chat["segments"][0]["role"] == "user");
+  CHECK(chat["segments"][1]["key"] == "mmmu/images/validation_Math_2_1.png");
+
+  const auto text = run_mmharness({"prompt", "--task", "coco", "--data-root", data, "--shots", "2", "--seed", "3"});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("task coco, sample 1 (test), 2-shot, template fewshot") &&
+                           Catch::Contains("demonstrations: ") && Catch::Contains("references: [Image 1 caption 0. ]"));
+  CHECK_THAT(text.out, Catch::EndsWith("<image>Output:\n"));
+  const auto limited = nlohmann::json::parse(
+      run_mmharness({"prompt", "--task", "gqa", "--data-root", data, "--limit", "2", "--index", "1", "--json"}).out);
+  CHECK(limited["key"].get<std::string>().starts_with("900"));
+}
+
+TEST_CASE("cli: prompt refuses bad input with one line", "[cli][prompt][errors]") {
+  TempDir root;
+  mmh::test::write_task_fixtures(root.path());
+  const std::string data = root.path().string();
+  std::filesystem::remove(root / "coco/val2014/COCO_val2014_000000000002.jpg");
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--task", "coco", "--index", "1"}, "COCO_val2014_000000000002.jpg"},
+           {{"--task", "coco", "--index", "9"}, "past the last of the 3 samples"},
+           {{"--task", "coco", "--key", "77"}, "no sample 77"},
+           {{"--task", "coco", "--template", "chatty"}, "unknown template set 'chatty'"},
+           {{"--task", "coco", "--shots", "7"}, "fewer than the 7 shots"},
+           {{"--task", "imagenet"}, "unknown task 'imagenet'"},
+           {{"--task", "coco", "--demos", "random"}, "--demos"},
+           {{"--task", "coco", "--index", "1", "--key", "1"}, "excludes"},
+       }) {
+    std::vector<std::string> args = {"prompt", "--data-root", data};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto r = run_mmharness(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(c.expected));
+  }
+  const auto no_root = run_mmharness({"prompt", "--task", "coco"});
+  CHECK(no_root.exit_code == 2);
+  CHECK_THAT(no_root.err, Catch::Contains("--data-root"));
 }

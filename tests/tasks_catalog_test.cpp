@@ -3,6 +3,7 @@
 
 #include "support/temp_dir.h"
 #include "tasks/catalog.h"
+#include "tasks/task_data.h"
 
 TEST_CASE("catalog: the nine benchmarks, each with splits, a metric and files", "[tasks]") {
   const auto tasks = mmh::tasks::task_catalog();
@@ -32,7 +33,7 @@ TEST_CASE("catalog: check_files tells files from folders", "[tasks]") {
   mmh::test::write_file(root / "vizwiz/val.json", "{}");
   std::filesystem::create_directories(root / "vizwiz/train");
   mmh::test::write_file(root / "vizwiz/val", "a file, not the image folder");
-  const auto checks = mmh::tasks::check_files(*mmh::tasks::find_task("vizwiz"), root.path());
+  const auto checks = mmh::tasks::check_files(*mmh::tasks::find_task("vizwiz"), mmh::tasks::DataRoot(root.path()));
   REQUIRE(checks.size() == 1);
   std::vector<bool> found;
   for (const auto& p : checks[0].paths) found.push_back(p.found);

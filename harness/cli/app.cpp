@@ -16,6 +16,7 @@ int run_cli(int argc, char** argv) {
   add_show_command(app);
   add_tasks_command(app);
   add_score_command(app);
+  add_prompt_command(app);
 
   try {
     app.parse(argc, argv);

@@ -17,6 +17,7 @@ void add_runs_command(CLI::App& app);
 void add_show_command(CLI::App& app);
 void add_tasks_command(CLI::App& app);
 void add_score_command(CLI::App& app);
+void add_prompt_command(CLI::App& app);
 
 // The default results database, in the working directory.
 inline constexpr const char* kDefaultDatabase = "mmharness.sqlite";
