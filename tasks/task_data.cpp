@@ -42,8 +42,13 @@ namespace {
 
 SplitData load_split(const std::string& task, const std::string& split, const DataRoot& root) {
   using namespace loaders;
+  const bool captions = task == "coco" || task == "nocaps" || task == "textcaps";
+  if (captions && split.starts_with("coco:")) return coco_karpathy(root, split.substr(5));
   if (task == "coco") return coco_karpathy(root, split);
-  if (task == "nocaps") return split == "coco:train" ? coco_karpathy(root, "train") : nocaps(root);
+  if (task == "nocaps") {
+    if (split != "val") throw Error("--demo-split", "NoCaps has captions for val only; use coco:train or val");
+    return nocaps(root);
+  }
   if (task == "textcaps") return textcaps(root, split);
   if (task == "vqav2" || task == "okvqa") return vqa_format(root, task, split);
   if (task == "textvqa") return textvqa(root, split);
@@ -55,11 +60,11 @@ SplitData load_split(const std::string& task, const std::string& split, const Da
 
 }  // namespace
 
-TaskData load_task(const TaskInfo& task, const DataRoot& root, Splits splits) {
+TaskData load_task(const TaskInfo& task, const DataRoot& root, Splits splits, const std::string& demo_split) {
   TaskData data;
   data.task = &task;
   data.eval = load_split(task.id, task.eval_split, root);
-  if (splits == Splits::kBoth) data.demos = load_split(task.id, task.demo_split, root);
+  if (splits == Splits::kBoth) data.demos = load_split(task.id, demo_split.empty() ? task.demo_split : demo_split, root);
   return data;
 }
 

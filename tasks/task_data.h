@@ -66,8 +66,12 @@ std::pair<std::string, fs::path> parse_task_dir(const std::string& spec);
 enum class Splits { kBoth, kEvalOnly };
 
 // Reads the task's official files. Every malformed record is an mmh::Error
-// naming the file and record; images are not opened (see missing_images).
-TaskData load_task(const TaskInfo& task, const DataRoot& root, Splits splits = Splits::kBoth);
+// naming the file and record; images are not opened (see count_images).
+// demo_split overrides TaskInfo::demo_split: another split of the task's own
+// files ("restval", "val"), or for the caption tasks a Karpathy split of COCO
+// ("coco:train", "coco:restval").
+TaskData load_task(const TaskInfo& task, const DataRoot& root, Splits splits = Splits::kBoth,
+                   const std::string& demo_split = "");
 
 // How many of the split's distinct images exist on disk, and the first missing one.
 struct ImageCount {

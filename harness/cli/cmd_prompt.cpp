@@ -20,6 +20,7 @@ struct PromptCommandOptions {
   int shots = 0;
   std::string template_id = "fewshot";
   std::string demos = "per-query";
+  std::string demo_split;
   std::uint64_t seed = 0;
   bool text_only_shots = false;
   std::size_t limit = 0;
@@ -84,7 +85,8 @@ void print_prompt(const PromptCommandOptions& o) {
                                        o.text_only_shots};
   const bool need_demos = o.shots > 0 || o.text_only_shots;
   const tasks::TaskData data =
-      tasks::load_task(*task, o.data.resolve(), need_demos ? tasks::Splits::kBoth : tasks::Splits::kEvalOnly);
+      tasks::load_task(*task, o.data.resolve(), need_demos ? tasks::Splits::kBoth : tasks::Splits::kEvalOnly,
+                       o.demo_split);
   const auto order = tasks::limited_subset(data, o.limit ? o.limit : data.eval.samples.size(), o.seed);
   const std::size_t position = chosen_sample(data, order, o);
   const tasks::TaskSample& query = data.eval.samples[position];
@@ -146,6 +148,8 @@ void add_prompt_command(CLI::App& app) {
   cmd->add_option("--demos", o->demos, "per-query (a draw per sample) or fixed (one draw per trial)")
       ->capture_default_str()
       ->check(CLI::IsMember({"per-query", "fixed"}));
+  cmd->add_option("--demo-split", o->demo_split,
+                  "Draw demonstrations from this split instead (coco: restval; nocaps: coco:restval, ...)");
   cmd->add_option("--seed", o->seed, "Trial seed (demonstrations and --limit)")->capture_default_str();
   cmd->add_flag("--text-only-shots", o->text_only_shots,
                 "Zero-shot: two demonstrations without their images (the Flamingo trick)");

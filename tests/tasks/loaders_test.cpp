@@ -212,3 +212,17 @@ TEST_CASE("python literals: MMMU's options column", "[tasks][loaders]") {
   for (const char* bad : {"", "[", "['a'", "['a' 'b'", "[1]", "['a'] x", "['\\x4']", "['a\nb']"})
     CHECK_THROWS_WITH(parse_python_string_list(bad, "rec 3"), Catch::Contains("rec 3") && Catch::Contains("not a Python list"));
 }
+
+TEST_CASE("loaders: the demonstration split can be chosen", "[tasks][loaders]") {
+  TempDir root;
+  mmh::test::write_task_fixtures(root.path());
+  const DataRoot data_root(root.path());
+  const auto restval = load_task(*find_task("nocaps"), data_root, Splits::kBoth, "coco:restval");
+  REQUIRE(restval.demos.samples.size() == 1);
+  CHECK(restval.demos.samples.front().key == "21");
+  CHECK(load_task(*find_task("vqav2"), data_root, Splits::kBoth, "val").demos.samples.size() == 3);
+  CHECK(load_task(*find_task("coco"), data_root, Splits::kEvalOnly).demos.samples.empty());
+  CHECK_THROWS_WITH(load_task(*find_task("nocaps"), data_root, Splits::kBoth, "test"), Catch::Contains("coco:train"));
+  CHECK_THROWS_WITH(load_task(*find_task("coco"), data_root, Splits::kBoth, "nonsense"),
+                    Catch::Contains("no images in the Karpathy \"nonsense\" split"));
+}
