@@ -41,3 +41,4 @@ bench: build
 	$(BUILD_DIR)/bench/bench_blas_matmul 1024 20
 	$(BUILD_DIR)/bench/bench_store_write 20000 32
 	$(BUILD_DIR)/bench/bench_score $(BUILD_DIR)/mmharness 5
+	$(BUILD_DIR)/bench/bench_load $(BUILD_DIR)/mmharness 3

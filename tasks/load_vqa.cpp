@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "tasks/id_index.h"
 #include "tasks/json_stream.h"
 #include "tasks/loaders.h"
 
@@ -25,10 +26,11 @@ std::vector<std::string> ten_answers(value list, const std::string& where) {
       continue;
     }
     std::optional<std::string> answer;
-    for_each_field(a, where + " answers", [&](auto key, value v) {
-      if (key == "answer") answer = std::string(text(v, "answer", where));
-      else consume(v);
-    });
+    if (a.type() != json_type::object) throw_not_object(a.type(), where + " answers");
+    for (simdjson::ondemand::field field : a.get_object()) {  // not for_each_field: no `where` string per answer
+      if (field.key() == "answer") answer = std::string(text(field.value(), "answer", where));
+      else consume(field.value());
+    }
     if (!answer) missing_field("answer", where + " answers");
     out.push_back(std::move(*answer));
   }
@@ -87,16 +89,21 @@ SplitData vqa_format(const DataRoot& root, const std::string& task, const std::s
   const fs::path annotations_file = root.resolve(okvqa ? "okvqa/mscoco_" + split + "2014_annotations.json"
                                                        : "vqav2/v2_mscoco_" + split + "2014_annotations.json");
   SplitData out{split, {questions_file, annotations_file}, {}, 0, ""};
-  std::unordered_map<std::string, std::size_t> by_id;
   {
     Document json(questions_file);
     for_each_listed(json, "questions", [&](value record, const std::string& where) {
       auto [s, image_id] = question_record(record, where, /*with_answers=*/false);
-      if (!by_id.emplace(s.key, out.samples.size()).second) throw Error(where, "duplicate question id " + s.key);
       s.images.push_back(image_at(root, coco_image(split, image_id, where)));
       out.samples.push_back(std::move(s));
     });
   }
+  // VQAv2 train has 443,757 questions: one flat index over the finished list, not a node per id.
+  std::vector<std::string_view> keys;
+  keys.reserve(out.samples.size());
+  for (const auto& s : out.samples) keys.push_back(s.key);
+  const IdIndex by_id(std::move(keys));
+  if (const auto repeated = by_id.first_duplicate(); repeated != IdIndex::npos)
+    throw Error(record_at(questions_file, repeated), "duplicate question id " + out.samples[repeated].key);
   std::vector<char> answered(out.samples.size(), 0);
   Document json(annotations_file);
   for_each_listed(json, "annotations", [&](value record, const std::string& where) {
@@ -112,10 +119,11 @@ SplitData vqa_format(const DataRoot& root, const std::string& task, const std::s
     });
     if (qid.empty()) missing_field("question_id", where);
     if (answers.empty()) missing_field("answers", where);
-    auto it = by_id.find(qid);
-    if (it == by_id.end()) throw Error(where, "answers question " + qid + ", which is not in " + questions_file.string());
-    if (answered[it->second]++) throw Error(where, "duplicate annotation for question " + qid);
-    TaskSample& s = out.samples[it->second];
+    const std::size_t position = by_id.find(qid);
+    if (position == IdIndex::npos)
+      throw Error(where, "answers question " + qid + ", which is not in " + questions_file.string());
+    if (answered[position]++) throw Error(where, "duplicate annotation for question " + qid);
+    TaskSample& s = out.samples[position];
     s.demo_answer = most_frequent(answers);
     s.references = std::move(answers);
     s.meta = std::move(meta);

@@ -148,6 +148,12 @@ TEST_CASE("loaders: bad input names the file and the record", "[tasks][loaders][
     write_file(questions, R"J({"questions": [{"image_id": 1, "question": "Q?", "question_id": 1000}]})J");
     CHECK_THAT(error_of("vqav2"), Catch::Contains("record 1") && Catch::Contains("answers question 2000"));
   }
+  SECTION("a repeated question id") {
+    const auto questions = root / "vqav2/v2_OpenEnded_mscoco_val2014_questions.json";
+    write_file(questions, R"J({"questions": [{"image_id": 1, "question": "Q?", "question_id": 1000},
+        {"image_id": 1, "question": "Q?", "question_id": 1000}]})J");
+    CHECK_THAT(error_of("vqav2"), Catch::Contains("record 1") && Catch::Contains("duplicate question id 1000"));
+  }
   SECTION("a wrong type") {
     write_file(root / "vizwiz/val.json", R"J([{"image": "a.jpg", "question": 7, "answers": []}])J");
     CHECK_THAT(error_of("vizwiz"), Catch::Contains("record 0") && Catch::Contains("\"question\" has the wrong type"));
