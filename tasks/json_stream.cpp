@@ -126,6 +126,13 @@ std::string record_at(const fs::path& file, std::size_t index) {
   return file.string() + ": record " + std::to_string(index);
 }
 
+value top_value(Document& json, simdjson::ondemand::document& doc, const char* expected) {
+  const json_type type = doc.type();
+  if (type != json_type::object && type != json_type::array)
+    throw Error(json.file().string(), std::string("expected ") + expected + ", found a JSON " + type_name(type));
+  return doc.get_value();
+}
+
 std::vector<std::string> string_list(value v, std::string_view key, const std::string& where) {
   if (v.type() != json_type::array) throw Error(where, "field \"" + std::string(key) + "\" must be a list of strings");
   std::vector<std::string> out;

@@ -92,12 +92,16 @@ void for_each_record(value list, const fs::path& file, const char* what, Fn&& fn
   for (value record : list.get_array()) fn(record, record_at(file, i++));
 }
 
+// The document's top value, which must be an object or a list (what the
+// file should hold is `expected`); a bare scalar is an mmh::Error.
+value top_value(Document& json, simdjson::ondemand::document& doc, const char* expected);
+
 // Calls fn(record, where) for every record of the list under the top-level
 // `key` of the file's object (the file's other fields are walked, not used).
 template <class Fn>
 void for_each_listed(Document& json, const char* key, Fn&& fn) {
   json.read([&](simdjson::ondemand::document& doc) {
-    for_each_field(value(doc.get_value()), json.file().string(), [&](auto field, value v) {
+    for_each_field(top_value(json, doc, "an object"), json.file().string(), [&](auto field, value v) {
       if (field == key) {
         for_each_record(v, json.file(), key, fn);
       } else {

@@ -63,7 +63,7 @@ SplitData nocaps(const DataRoot& root) {
   std::vector<std::pair<std::string, std::string>> captions;  // (image id, caption), read before or after images
   std::vector<std::string> caption_where;
   json.read([&](auto& doc) {
-    for_each_field(value(doc.get_value()), file.string(), [&](auto key, value v) {
+    for_each_field(top_value(json, doc, "an object"), file.string(), [&](auto key, value v) {
       if (key == "images") {
         for_each_record(v, file, "images", [&](value record, const std::string& where) {
           TaskSample s;

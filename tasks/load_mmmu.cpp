@@ -46,6 +46,7 @@ TaskSample mmmu_record(const DataRoot& root, std::string_view line, simdjson::on
   std::vector<std::string> options_list;
   std::string image_names[kMaxImages + 1];
   bool has_question = false, has_answer = false;
+  if (doc.type() != json_type::object) throw Error(where, "expected one JSON object per line");
   for_each_field(value(doc.get_value()), where, [&](auto key, value v) {
     if (key == "id") s.key = std::string(text(v, "id", where));
     else if (key == "question") {

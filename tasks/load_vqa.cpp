@@ -156,7 +156,7 @@ SplitData vizwiz(const DataRoot& root, const std::string& split) {
   std::unordered_map<std::string, std::size_t> by_id;
   Document json(file);
   json.read([&](auto& doc) {
-    for_each_record(value(doc.get_value()), file, "records", [&](value record, const std::string& where) {
+    for_each_record(top_value(json, doc, "a list of VizWiz records"), file, "records", [&](value record, const std::string& where) {
       TaskSample s;
       bool has_question = false;
       for_each_field(record, where, [&](auto field, value fv) {

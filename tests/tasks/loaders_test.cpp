@@ -148,6 +148,16 @@ TEST_CASE("loaders: bad input names the file and the record", "[tasks][loaders][
     write_file(questions, R"J({"questions": [{"image_id": 1, "question": "Q?", "question_id": 1000}]})J");
     CHECK_THAT(error_of("vqav2"), Catch::Contains("record 1") && Catch::Contains("answers question 2000"));
   }
+  SECTION("a file of the wrong shape") {
+    write_file(root / "coco/dataset_coco.json", "7");
+    CHECK_THAT(error_of("coco"), Catch::Contains("dataset_coco.json") && Catch::Contains("expected an object, found a JSON number"));
+    write_file(root / "vizwiz/val.json", R"J({"data": []})J");
+    CHECK_THAT(error_of("vizwiz"), Catch::Contains("val.json") && Catch::Contains("has no \"records\" list"));
+    write_file(root / "mmmu/validation.jsonl", "[1]\n");
+    CHECK_THAT(error_of("mmmu"), Catch::Contains("validation.jsonl:1") && Catch::Contains("one JSON object per line"));
+    write_file(root / "textvqa/TextVQA_0.5.1_val.json", R"J({"data": {}})J");
+    CHECK_THAT(error_of("textvqa"), Catch::Contains("has no \"data\" list"));
+  }
   SECTION("a repeated question id") {
     const auto questions = root / "vqav2/v2_OpenEnded_mscoco_val2014_questions.json";
     write_file(questions, R"J({"questions": [{"image_id": 1, "question": "Q?", "question_id": 1000},
