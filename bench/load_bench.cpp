@@ -2,17 +2,18 @@
 // (train 443,757 + val 214,354 questions, ten answers each, in the official
 // layout, generated here) with `mmharness tasks --data-root` (both splits
 // loaded, every image stat'ed) and `mmharness prompt --shots 8` (both splits
-// loaded, one 8-shot prompt built).
+// loaded, one 8-shot prompt built). The generated data has no image files, so
+// both commands end by reporting the first missing image (exit 2), as they would.
 // Usage: bench_load [path/to/mmharness] [repeats]
 #include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "command_timer.h"
 
 namespace fs = std::filesystem;
 
@@ -45,17 +46,6 @@ void write_split(const fs::path& dir, const char* split, int questions) {
   std::fclose(fa);
 }
 
-double median_seconds(const std::string& command, int repeats) {
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    std::system(command.c_str());  // `tasks` exits 2 for the missing images: the timing is what counts here
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,9 +65,9 @@ int main(int argc, char** argv) {
               repeats);
   const std::string data = " --data-root " + root.string() + " >/dev/null 2>&1";
   std::printf("  tasks --data-root (load both splits, stat 131,623 images):   %.2f s\n",
-              median_seconds(binary.string() + " tasks --tasks vqav2" + data, repeats));
+              mmh::bench::median_seconds(binary.string() + " tasks --tasks vqav2" + data, repeats, 2));
   std::printf("  prompt --shots 8 (load both splits, build one prompt):       %.2f s\n",
-              median_seconds(binary.string() + " prompt --task vqav2 --shots 8" + data, repeats));
+              mmh::bench::median_seconds(binary.string() + " prompt --task vqav2 --shots 8" + data, repeats, 2));
   fs::remove_all(root);
   return 0;
 }

@@ -4,8 +4,6 @@
 // VQAv2 val (200,000 questions x 10 answers), plus half-size sets to show the
 // cost grows linearly.
 // Usage: bench_score [path/to/mmharness] [repeats]
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +12,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include "command_timer.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -84,20 +84,6 @@ void make_vqa(const fs::path& dir, int n) {
   write(dir / "vqa_results.json", results);
 }
 
-double median_seconds(const std::string& command, int repeats) {
-  std::vector<double> times;
-  for (int i = 0; i < repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    if (std::system(command.c_str()) != 0) {
-      std::fprintf(stderr, "failed: %s\n", command.c_str());
-      std::exit(1);
-    }
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,7 +97,7 @@ int main(int argc, char** argv) {
     fs::create_directories(dir);
     make_captions(dir, images);
     const double t =
-        median_seconds(binary.string() + " score --task coco --annotations " + (dir / "captions_gt.json").string() +
+        mmh::bench::median_seconds(binary.string() + " score --task coco --annotations " + (dir / "captions_gt.json").string() +
                            " --predictions " + (dir / "captions_results.json").string() + " >/dev/null",
                        repeats);
     std::printf("  captions %5d images x 5 refs (BLEU, ROUGE-L, CIDEr-D): %.3f s\n", images, t);
@@ -121,7 +107,7 @@ int main(int argc, char** argv) {
     fs::create_directories(dir);
     make_vqa(dir, questions);
     const double t =
-        median_seconds(binary.string() + " score --task vqav2 --annotations " + (dir / "vqa_questions.json").string() +
+        mmh::bench::median_seconds(binary.string() + " score --task vqav2 --annotations " + (dir / "vqa_questions.json").string() +
                            " --annotations " + (dir / "vqa_annotations.json").string() + " --predictions " +
                            (dir / "vqa_results.json").string() + " >/dev/null",
                        repeats);
