@@ -1,6 +1,7 @@
 #include "prompts/builder.h"
 
 #include "common/error.h"
+#include "tasks/image_placeholder.h"
 
 namespace mmh::prompts {
 namespace {
@@ -75,25 +76,15 @@ class Renderer {
     out_.push_back({Segment::Kind::kImage, "", image_ref(image), role});
   }
 
-  // MMMU text: each "<image N>" becomes image N where it stands.
+  // MMMU text: each "<image N>" becomes image N where it stands; one without its image stays text.
   void with_placeholders(std::string_view text, const TaskSample& s, Role role, bool with_images) {
     std::size_t at = 0;
-    while (true) {
-      const auto open = text.find("<image ", at);
-      const auto close = open == std::string_view::npos ? open : text.find('>', open);
-      if (close == std::string_view::npos) break;
-      const std::string_view number = text.substr(open + 7, close - open - 7);
-      std::size_t n = 0;
-      bool digits = !number.empty() && number.size() < 3;
-      for (char c : number) digits = digits && c >= '0' && c <= '9', n = n * 10 + static_cast<std::size_t>(c - '0');
-      if (!digits || n == 0 || n > s.images.size()) {  // not a placeholder: keep as text
-        literal(text.substr(at, close + 1 - at), role);
-        at = close + 1;
-        continue;
-      }
-      literal(text.substr(at, open - at), role);
+    for (auto p = tasks::next_image_placeholder(text); p; p = tasks::next_image_placeholder(text, p->at + p->length)) {
+      const auto n = static_cast<std::size_t>(p->number);
+      if (n == 0 || n > s.images.size()) continue;
+      literal(text.substr(at, p->at - at), role);
       if (with_images) push_image(s.images[n - 1], role);
-      at = close + 1;
+      at = p->at + p->length;
     }
     literal(text.substr(at), role);
   }
@@ -135,10 +126,18 @@ BuiltPrompt render_prompt(const tasks::TaskData& data, const TaskSample& query, 
   return built;
 }
 
-BuiltPrompt build_prompt(const tasks::TaskData& data, const TaskSample& query, const PromptOptions& options) {
+namespace {
+
+// The demonstrations options ask for: `shots` of them, or the two text-only ones of the zero-shot trick.
+std::vector<std::size_t> draw_demos(const tasks::TaskData& data, const TaskSample& query, const PromptOptions& options) {
   const int draws = options.shots == 0 && options.text_only_shots ? 2 : options.shots;
-  const auto demos = pick_demos(data, query, draws, options.seed, options.demos);
-  return render_prompt(data, query, demos, options);
+  return pick_demos(data, query, draws, options.seed, options.demos);
+}
+
+}  // namespace
+
+BuiltPrompt build_prompt(const tasks::TaskData& data, const TaskSample& query, const PromptOptions& options) {
+  return render_prompt(data, query, draw_demos(data, query, options), options);
 }
 
 std::size_t count_tokens(const Prompt& prompt, const TokenCounter& counter) {
@@ -155,8 +154,7 @@ std::size_t count_tokens(const Prompt& prompt, const TokenCounter& counter) {
 
 BuiltPrompt build_prompt_within(const tasks::TaskData& data, const TaskSample& query, const PromptOptions& options,
                                 const TokenCounter& counter, std::size_t budget, bool truncate_demos) {
-  const int draws = options.shots == 0 && options.text_only_shots ? 2 : options.shots;
-  const auto demos = pick_demos(data, query, draws, options.seed, options.demos);
+  const auto demos = draw_demos(data, query, options);
   BuiltPrompt built = render_prompt(data, query, demos, options);
   std::size_t tokens = count_tokens(built.prompt, counter);
   if (tokens <= budget) return built;

@@ -3,6 +3,8 @@
 #include <bit>
 #include <functional>
 
+#include "common/error.h"
+
 namespace mmh::tasks {
 
 IdIndex::IdIndex(std::vector<std::string_view> ids) : ids_(std::move(ids)) {
@@ -24,6 +26,14 @@ std::size_t IdIndex::find(std::string_view id) const {
   for (std::size_t slot = std::hash<std::string_view>{}(id) & mask; slots_[slot] != npos; slot = (slot + 1) & mask)
     if (ids_[slots_[slot]] == id) return slots_[slot];
   return npos;
+}
+
+IdIndex unique_index(std::vector<std::string_view> ids, const std::function<std::string(std::size_t)>& where_of,
+                     const std::string& what) {
+  IdIndex index(std::move(ids));
+  if (const auto repeated = index.first_duplicate(); repeated != IdIndex::npos)
+    throw Error(where_of(repeated), "duplicate " + what + " " + std::string(index.id(repeated)));
+  return index;
 }
 
 }  // namespace mmh::tasks

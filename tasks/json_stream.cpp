@@ -12,58 +12,56 @@
 
 namespace mmh::tasks::json_stream {
 
-Document::Mapping::~Mapping() {
-  if (address) munmap(address, length);
-}
-
 namespace {
 
 // Maps a regular file whose last page has room for simdjson's padding (zeros
-// past the end of a file read as such); false where that does not hold.
-bool map_file(const fs::path& file, void*& address, std::size_t& length) {
+// past the end of a file read as such); nullptr where that does not hold.
+void* map_file(const fs::path& file, std::size_t& length) {
   const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
+  if (fd < 0) return nullptr;
   struct stat info {};
   const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  bool mapped = false;
+  void* address = nullptr;
   if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
     length = static_cast<std::size_t>(info.st_size);
     const std::size_t tail = length % page;
     if (tail != 0 && tail + simdjson::SIMDJSON_PADDING <= page) {
       address = mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-      mapped = address != MAP_FAILED;
-      if (!mapped) address = nullptr;
+      if (address == MAP_FAILED) address = nullptr;
     }
   }
   close(fd);
-  return mapped;
+  return address;
 }
 
 }  // namespace
 
-Document::Document(const fs::path& file) : file_(file) {
+JsonText::JsonText(const fs::path& file) : file_(file) {
   check_input_file(file);
-  std::string_view bytes;
-  simdjson::padded_string_view view;
-  if (map_file(file, mapping_.address, mapping_.length)) {
-    bytes = {static_cast<const char*>(mapping_.address), mapping_.length};
-    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-    view = simdjson::padded_string_view(bytes.data(), bytes.size(), (bytes.size() / page + 1) * page);
+  if ((mapped_ = map_file(file, mapped_length_))) {
+    const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    view_ = simdjson::padded_string_view(static_cast<const char*>(mapped_), mapped_length_,
+                                         (mapped_length_ / page + 1) * page);
   } else {
-    mapping_.length = 0;
-    if (simdjson::padded_string::load(file.string()).get(text_)) throw Error(file.string(), "cannot be read");
-    bytes = text_;
-    view = text_;
+    if (simdjson::padded_string::load(file.string()).get(copy_)) throw Error(file.string(), "cannot be read");
+    view_ = copy_;
   }
-  if (bytes.starts_with("\xEF\xBB\xBF"))
+  if (std::string_view(view_).starts_with("\xEF\xBB\xBF"))
     throw Error(file.string(), "starts with a UTF-8 byte-order mark, which JSON does not allow (remove it)");
-  // iterate() validates UTF-8 and indexes the structure of the whole file up front.
-  if (const auto error = parser_.iterate(view).get(document_)) syntax_error(error);
 }
 
-void Document::syntax_error(simdjson::error_code error) const {
-  read_json_file(file_);  // nlohmann reports where a syntax error is (file:line:column)
-  throw Error(file_.string(), std::string("malformed JSON (") + simdjson::error_message(error) + ")");
+JsonText::~JsonText() {
+  if (mapped_) munmap(mapped_, mapped_length_);
+}
+
+void syntax_error(const fs::path& file, simdjson::error_code error) {
+  read_json_file(file);  // nlohmann reports where a syntax error is (file:line:column)
+  throw Error(file.string(), std::string("malformed JSON (") + simdjson::error_message(error) + ")");
+}
+
+Document::Document(const fs::path& file) : text_(file) {
+  // iterate() validates UTF-8 and indexes the structure of the whole file up front.
+  if (const auto error = parser_.iterate(text_.view()).get(document_)) syntax_error(file, error);
 }
 
 const char* type_name(json_type type) {
@@ -131,6 +129,33 @@ value top_value(Document& json, simdjson::ondemand::document& doc, const char* e
   if (type != json_type::object && type != json_type::array)
     throw Error(json.file().string(), std::string("expected ") + expected + ", found a JSON " + type_name(type));
   return doc.get_value();
+}
+
+std::vector<std::string> answer_strings(value list, const std::string& where) {
+  if (list.type() != json_type::array) throw Error(where, "field \"answers\" must be a list");
+  std::vector<std::string> out;
+  out.reserve(10);
+  for (value answer : list.get_array()) {
+    if (answer.type() == json_type::string) {
+      out.emplace_back(std::string_view(answer.get_string()));
+      continue;
+    }
+    // The location "<where> answers" is only built for an error: this runs ten times per question.
+    if (answer.type() != json_type::object) throw_not_object(answer.type(), where + " answers");
+    bool found = false;
+    for (simdjson::ondemand::field field : answer.get_object()) {
+      if (field.key() != "answer") {
+        consume(field.value());
+        continue;
+      }
+      value text_value = field.value();
+      if (text_value.type() != json_type::string) text(text_value, "answer", where + " answers");  // throws
+      out.emplace_back(std::string_view(text_value.get_string()));
+      found = true;
+    }
+    if (!found) missing_field("answer", where + " answers");
+  }
+  return out;
 }
 
 std::vector<std::string> string_list(value v, std::string_view key, const std::string& where) {

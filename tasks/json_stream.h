@@ -20,6 +20,31 @@ namespace fs = std::filesystem;
 using simdjson::ondemand::json_type;
 using simdjson::ondemand::value;
 
+// A JSON file's bytes with simdjson's padding after them: mapped from the page
+// cache when the padding fits in the last page (no copy, no fresh pages), else
+// copied. Checks that the file is readable, not too large and has no BOM.
+class JsonText {
+ public:
+  explicit JsonText(const fs::path& file);
+  ~JsonText();
+  JsonText(const JsonText&) = delete;
+  JsonText& operator=(const JsonText&) = delete;
+
+  const fs::path& file() const { return file_; }
+  simdjson::padded_string_view view() const { return view_; }
+
+ private:
+  fs::path file_;
+  void* mapped_ = nullptr;  // or the copy below
+  std::size_t mapped_length_ = 0;
+  simdjson::padded_string copy_;
+  simdjson::padded_string_view view_;
+};
+
+// One mmh::Error for a syntax error in `file`, with the line and column
+// (nlohmann locates it), else simdjson's message.
+[[noreturn]] void syntax_error(const fs::path& file, simdjson::error_code error);
+
 // A parsed file. Views from it (strings, keys) stay valid while it lives.
 class Document {
  public:
@@ -27,7 +52,7 @@ class Document {
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
 
-  const fs::path& file() const { return file_; }
+  const fs::path& file() const { return text_.file(); }
   simdjson::ondemand::document& root() { return document_; }
   // Runs read(root()) and converts simdjson's syntax errors into mmh::Error with
   // the line and column; also refuses trailing content after the top value.
@@ -36,25 +61,14 @@ class Document {
     try {
       read_root(document_);
       const char* rest = nullptr;  // simdjson 3.0 has no document::at_end()
-      if (!document_.current_location().get(rest)) syntax_error(simdjson::TRAILING_CONTENT);
+      if (!document_.current_location().get(rest)) syntax_error(file(), simdjson::TRAILING_CONTENT);
     } catch (const simdjson::simdjson_error& e) {
-      syntax_error(e.error());
+      syntax_error(file(), e.error());
     }
   }
 
  private:
-  [[noreturn]] void syntax_error(simdjson::error_code error) const;
-
-  // The file's bytes: mapped from the page cache when the padding simdjson
-  // reads past the end fits in the last page (no copy, no fresh pages), else copied.
-  struct Mapping {
-    void* address = nullptr;
-    std::size_t length = 0;
-    ~Mapping();
-  };
-  fs::path file_;
-  Mapping mapping_;
-  simdjson::padded_string text_;
+  JsonText text_;
   simdjson::ondemand::parser parser_;
   simdjson::ondemand::document document_;
 };
@@ -110,6 +124,10 @@ void for_each_listed(Document& json, const char* key, Fn&& fn) {
     });
   });
 }
+
+// A VQA-family `answers` list, in order: {answer, ...} objects (VQA format,
+// VizWiz) or plain strings (TextVQA). Count checks are the caller's.
+std::vector<std::string> answer_strings(value list, const std::string& where);
 
 // A list of strings.
 std::vector<std::string> string_list(value v, std::string_view key, const std::string& where);

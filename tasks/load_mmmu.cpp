@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/json_file.h"
+#include "tasks/image_placeholder.h"
 #include "tasks/json_stream.h"
 #include "tasks/loaders.h"
 #include "tasks/python_literal.h"
@@ -21,13 +22,10 @@ constexpr int kMaxImages = 7;  // image_1 .. image_7
 
 // The N of every "<image N>" in text.
 void image_numbers(std::string_view text, std::set<int>& numbers, const std::string& where) {
-  for (std::size_t at = text.find("<image "); at != std::string_view::npos; at = text.find("<image ", at + 1)) {
-    std::size_t end = at + 7;
-    int n = 0;
-    while (end < text.size() && text[end] >= '0' && text[end] <= '9' && n < 100) n = n * 10 + (text[end++] - '0');
-    if (end >= text.size() || text[end] != '>' || end == at + 7) continue;  // not a placeholder
-    if (n < 1 || n > kMaxImages) throw Error(where, "refers to <image " + std::to_string(n) + ">; MMMU has image_1 to image_7");
-    numbers.insert(n);
+  for (auto p = next_image_placeholder(text); p; p = next_image_placeholder(text, p->at + p->length)) {
+    if (p->number < 1 || p->number > kMaxImages)
+      throw Error(where, "refers to <image " + std::to_string(p->number) + ">; MMMU has image_1 to image_7");
+    numbers.insert(p->number);
   }
 }
 

@@ -2,7 +2,6 @@
 // VizWiz, GQA. Formats: ../shared/refdata/metrics/datasets_spec.md 4-8.
 #include <cstdio>
 #include <optional>
-#include <unordered_map>
 
 #include "common/error.h"
 #include "tasks/id_index.h"
@@ -18,22 +17,7 @@ constexpr std::size_t kHumanAnswers = 10;  // every VQAv2, OK-VQA, TextVQA and V
 
 // `answers`: {answer, ...} objects or plain strings; exactly ten.
 std::vector<std::string> ten_answers(value list, const std::string& where) {
-  std::vector<std::string> out;
-  if (list.type() != json_type::array) throw Error(where, "field \"answers\" must be a list");
-  for (value a : list.get_array()) {
-    if (a.type() == json_type::string) {
-      out.emplace_back(std::string_view(a.get_string()));
-      continue;
-    }
-    std::optional<std::string> answer;
-    if (a.type() != json_type::object) throw_not_object(a.type(), where + " answers");
-    for (simdjson::ondemand::field field : a.get_object()) {  // not for_each_field: no `where` string per answer
-      if (field.key() == "answer") answer = std::string(text(field.value(), "answer", where));
-      else consume(field.value());
-    }
-    if (!answer) missing_field("answer", where + " answers");
-    out.push_back(std::move(*answer));
-  }
+  auto out = answer_strings(list, where);
   if (out.size() != kHumanAnswers)
     throw Error(where, "has " + std::to_string(out.size()) + " answers; the official data has " +
                            std::to_string(kHumanAnswers) + " per question");
@@ -43,6 +27,13 @@ std::vector<std::string> ten_answers(value list, const std::string& where) {
 std::string nonempty_question(std::string_view question, const std::string& where) {
   if (trimmed(question).empty()) throw Error(where, "has an empty question");
   return std::string(question);
+}
+
+// Refuses a repeated sample key; every record of the split's file is a sample, so position i is record i.
+void require_unique_records(const SplitData& split, const std::string& what) {
+  unique_index(
+      key_views(split.samples, &TaskSample::key),
+      [&](std::size_t position) { return record_at(split.files.front(), position); }, what);
 }
 
 // A question record (VQA questions file, TextVQA): its id, image, text and, for TextVQA, its ten answers.
@@ -98,12 +89,9 @@ SplitData vqa_format(const DataRoot& root, const std::string& task, const std::s
     });
   }
   // VQAv2 train has 443,757 questions: one flat index over the finished list, not a node per id.
-  std::vector<std::string_view> keys;
-  keys.reserve(out.samples.size());
-  for (const auto& s : out.samples) keys.push_back(s.key);
-  const IdIndex by_id(std::move(keys));
-  if (const auto repeated = by_id.first_duplicate(); repeated != IdIndex::npos)
-    throw Error(record_at(questions_file, repeated), "duplicate question id " + out.samples[repeated].key);
+  const IdIndex by_id = unique_index(
+      key_views(out.samples, &TaskSample::key),
+      [&](std::size_t position) { return record_at(questions_file, position); }, "question id");
   std::vector<char> answered(out.samples.size(), 0);
   Document json(annotations_file);
   for_each_listed(json, "annotations", [&](value record, const std::string& where) {
@@ -138,22 +126,20 @@ SplitData vqa_format(const DataRoot& root, const std::string& task, const std::s
 SplitData textvqa(const DataRoot& root, const std::string& split) {
   SplitData out{split, {root.resolve("textvqa/TextVQA_0.5.1_" + split + ".json")}, {}, 0, ""};
   const fs::path& file = out.files.front();
-  std::unordered_map<std::string, std::size_t> by_id;
   Document json(file);
   for_each_listed(json, "data", [&](value record, const std::string& where) {
     auto [s, image_id] = question_record(record, where, /*with_answers=*/true);
-    if (!by_id.emplace(s.key, out.samples.size()).second) throw Error(where, "duplicate question id " + s.key);
     s.images.push_back(image_at(root, "textvqa/train_images/" + image_id + ".jpg"));
     s.demo_answer = most_frequent(s.references);
     out.samples.push_back(std::move(s));
   });
+  require_unique_records(out, "question id");
   return out;
 }
 
 SplitData vizwiz(const DataRoot& root, const std::string& split) {
   SplitData out{split, {root.resolve("vizwiz/" + split + ".json")}, {}, 0, ""};
   const fs::path& file = out.files.front();
-  std::unordered_map<std::string, std::size_t> by_id;
   Document json(file);
   json.read([&](auto& doc) {
     for_each_record(top_value(json, doc, "a list of VizWiz records"), file, "records", [&](value record, const std::string& where) {
@@ -171,12 +157,12 @@ SplitData vizwiz(const DataRoot& root, const std::string& split) {
       if (s.key.empty()) missing_field("image", where);
       if (!has_question) missing_field("question", where);
       if (s.references.empty()) missing_field("answers", where);
-      if (!by_id.emplace(s.key, out.samples.size()).second) throw Error(where, "duplicate image " + s.key);
       s.images.push_back(image_at(root, "vizwiz/" + split + "/" + s.key));
       s.demo_answer = most_frequent(s.references);
       out.samples.push_back(std::move(s));
     });
   });
+  require_unique_records(out, "image");
   return out;
 }
 
@@ -184,11 +170,11 @@ SplitData gqa(const DataRoot& root, const std::string& split) {
   SplitData out{split, {root.resolve("gqa/" + split + "_balanced_questions.json")}, {}, 0, ""};
   out.skip_rule = "questions with isBalanced false (eval.py scores the balanced ones)";
   const fs::path& file = out.files.front();
+  std::vector<std::string> keys;  // of every question, balanced or not
   Document json(file);
   json.read([&](auto& doc) {
     const json_type type = doc.type();
     if (type != json_type::object) throw Error(file.string(), "expected a GQA questions object keyed by question id");
-    std::unordered_map<std::string, std::size_t> by_id;
     for (simdjson::ondemand::field entry : doc.get_object()) {
       TaskSample s;
       s.key = std::string(std::string_view(entry.unescaped_key()));
@@ -215,7 +201,7 @@ SplitData gqa(const DataRoot& root, const std::string& split) {
       if (!has_question) missing_field("question", where);
       if (image_id.empty()) missing_field("imageId", where);
       if (s.references.empty()) missing_field("answer", where);
-      if (!by_id.emplace(s.key, out.samples.size()).second) throw Error(where, "duplicate question id " + s.key);
+      keys.push_back(s.key);  // skipped ones too: a repeated key is an error either way
       if (!balanced) {
         ++out.skipped;
         continue;
@@ -225,6 +211,10 @@ SplitData gqa(const DataRoot& root, const std::string& split) {
       out.samples.push_back(std::move(s));
     }
   });
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  unique_index(
+      std::move(views), [&](std::size_t position) { return file.string() + ": question " + keys[position]; },
+      "question id");
   return out;
 }
 

@@ -5,7 +5,6 @@
 #include <unordered_set>
 
 #include "common/error.h"
-#include "common/json_file.h"
 #include "tasks/json_stream.h"
 
 namespace mmh::tasks {
@@ -15,25 +14,19 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using json_stream::record_at;
 
-// An official file parsed with simdjson: official annotation files reach
-// hundreds of MB (VQAv2: 330 MB), where a DOM of nlohmann::json objects takes
-// seconds. Elements stay valid as long as the JsonFile lives.
+// An official file parsed into simdjson's DOM (the smaller files with keyed
+// or nested layouts). Elements stay valid as long as the JsonFile lives.
 class JsonFile {
  public:
-  explicit JsonFile(const fs::path& file) {
-    check_input_file(file);
-    if (simdjson::padded_string::load(file.string()).get(text_)) throw Error(file.string(), "cannot be read");
-    if (std::string_view(text_).starts_with("\xEF\xBB\xBF"))
-      throw Error(file.string(), "starts with a UTF-8 byte-order mark, which JSON does not allow (remove it)");
-    if (const auto error = parser_.parse(text_).get(root_)) {
-      read_json_file(file);  // nlohmann reports where a syntax error is (line:column)
-      throw Error(file.string(), std::string("malformed JSON (") + simdjson::error_message(error) + ")");
-    }
+  explicit JsonFile(const fs::path& file) : text_(file) {
+    const auto view = text_.view();
+    if (const auto error = parser_.parse(view.data(), view.length(), false).get(root_))
+      json_stream::syntax_error(file, error);
   }
   element root() const { return root_; }
 
  private:
-  simdjson::padded_string text_;
+  json_stream::JsonText text_;
   simdjson::dom::parser parser_;
   element root_;
 };

@@ -6,11 +6,8 @@
 #include "tasks/official_files.h"
 
 namespace mmh::tasks {
-namespace {
 
 using namespace json_stream;
-
-}  // namespace
 
 ParsedPredictions parse_predictions(const fs::path& file, const std::string& id_key, const std::string& text_key) {
   Document json(file);
@@ -31,28 +28,22 @@ ParsedPredictions parse_predictions(const fs::path& file, const std::string& id_
     if (type != json_type::array)
       throw Error(file.string(), "expected a JSON list of {\"" + id_key + "\", \"" + text_key + "\"} records, found " +
                                      type_name(type));
-    std::size_t i = 0;
-    for (value record : doc.get_array()) {
-      const auto where = record_at(file, i++);
-      const json_type record_type = record.type();
-      if (record_type != json_type::object)
-        throw Error(where, std::string("expected an object, found ") + type_name(record_type));
+    for_each_record(doc.get_value(), file, "records", [&](value record, const std::string& where) {
       std::optional<std::string> id;
       std::optional<std::string_view> prediction;
-      for (simdjson::ondemand::field field : record.get_object()) {
-        const auto key = field.key();  // raw: official keys have no escapes
+      for_each_field(record, where, [&](auto key, value v) {
         if (key == id_key) {
-          id = json_stream::id(field.value(), id_key, where);
+          id = json_stream::id(v, id_key, where);
         } else if (key == text_key) {
-          prediction = text(field.value(), text_key, where);
+          prediction = text(v, text_key, where);
         } else {
-          consume(field.value());
+          consume(v);
         }
-      }
+      });
       if (!id) missing_field(id_key, where);
       if (!prediction) missing_field(text_key, where);
       parsed.records.push_back({std::move(*id), std::string(*prediction)});
-    }
+    });
   });
   return parsed;
 }

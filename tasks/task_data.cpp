@@ -103,8 +103,9 @@ std::vector<std::size_t> limited_subset(const TaskData& data, std::size_t limit,
   std::iota(order.begin(), order.end(), std::size_t{0});
   if (limit >= samples.size()) return order;
   const std::string prefix = "limit\x1f" + std::to_string(seed) + "\x1f" + data.task->id + "\x1f";
+  const std::uint64_t basis = stable_hash(prefix);
   std::vector<std::uint64_t> rank(samples.size());
-  for (std::size_t i = 0; i < samples.size(); ++i) rank[i] = stable_hash(samples[i].key, stable_hash(prefix));
+  for (std::size_t i = 0; i < samples.size(); ++i) rank[i] = stable_hash(samples[i].key, basis);
   std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(limit), order.end(),
                    [&](std::size_t a, std::size_t b) { return rank[a] != rank[b] ? rank[a] < rank[b] : a < b; });
   order.resize(limit);

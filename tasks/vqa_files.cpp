@@ -15,7 +15,6 @@ namespace {
 using namespace json_stream;
 using metrics::VqaSample;
 using metrics::VqaTask;
-using simdjson::ondemand::object;
 
 // What one file turned out to hold.
 struct VqaFile {
@@ -24,34 +23,8 @@ struct VqaFile {
   std::vector<std::string> question_ids;  // kQuestions
 };
 
-object record_object(value record, const std::string& where) {
-  const json_type type = record.type();
-  if (type != json_type::object) throw_not_object(type, where);
-  return record.get_object();
-}
-
-// `answers`: ten {answer, ...} objects (VQA format, VizWiz) or ten strings (TextVQA).
 std::vector<std::string> answer_list(value list, const std::string& where) {
-  if (list.type() != json_type::array) throw Error(where, "field \"answers\" must be a list");
-  std::vector<std::string> out;
-  out.reserve(10);
-  for (value answer : list.get_array()) {
-    if (answer.type() == json_type::string) {
-      out.emplace_back(std::string_view(answer.get_string()));
-      continue;
-    }
-    const auto answer_where = where + " answers";
-    bool found = false;
-    for (simdjson::ondemand::field field : record_object(answer, answer_where)) {
-      if (field.key() == "answer") {
-        out.emplace_back(text(field.value(), "answer", answer_where));
-        found = true;
-      } else {
-        consume(field.value());
-      }
-    }
-    if (!found) missing_field("answer", answer_where);
-  }
+  auto out = answer_strings(list, where);
   if (out.empty()) throw Error(where, "field \"answers\" must be a non-empty list");
   return out;
 }
@@ -63,9 +36,7 @@ VqaSample annotation_record(VqaTask task, value record, const std::string& where
   VqaSample s;
   std::optional<std::string> question_id, image, answer_type, question_type;
   bool have_answers = false;
-  for (simdjson::ondemand::field field : record_object(record, where)) {
-    const auto key = field.key();  // raw: official keys have no escapes
-    value v = field.value();
+  for_each_field(record, where, [&](auto key, value v) {
     if (key == "question_id") {
       question_id = id(v, "question_id", where);
     } else if (task == VqaTask::kVizWiz && (key == "image_id" || key == "image")) {
@@ -80,7 +51,7 @@ VqaSample annotation_record(VqaTask task, value record, const std::string& where
     } else {
       consume(v);
     }
-  }
+  });
   const bool vizwiz = task == VqaTask::kVizWiz;
   if (vizwiz ? !image : !question_id) missing_field(vizwiz ? "image" : "question_id", where);
   s.question_id = std::move(vizwiz ? *image : *question_id);
@@ -99,14 +70,13 @@ VqaSample annotation_record(VqaTask task, value record, const std::string& where
 
 std::string question_record(value record, const std::string& where) {
   std::optional<std::string> question_id;
-  for (simdjson::ondemand::field field : record_object(record, where)) {
-    const auto key = field.key();  // raw: official keys have no escapes
+  for_each_field(record, where, [&](auto key, value v) {
     if (key == "question_id") {
-      question_id = id(field.value(), "question_id", where);
+      question_id = id(v, "question_id", where);
     } else {
-      consume(field.value());
+      consume(v);
     }
-  }
+  });
   if (!question_id) missing_field("question_id", where);
   return std::move(*question_id);
 }
@@ -121,8 +91,7 @@ VqaFile read_vqa_file(VqaTask task, const fs::path& file) {
     const json_type type = doc.type();
     if (type == json_type::array && task == VqaTask::kVizWiz) {  // the official VizWiz file: a bare list
       out.kind = VqaFile::Kind::kAnnotations;
-      std::size_t i = 0;
-      for (value record : doc.get_array()) read_annotations(record, record_at(file, i++));
+      for_each_record(doc.get_value(), file, "records", read_annotations);
       return;
     }
     if (type != json_type::object) return;
@@ -143,13 +112,6 @@ VqaFile read_vqa_file(VqaTask task, const fs::path& file) {
     }
   });
   return out;
-}
-
-std::vector<std::string_view> id_views(const std::vector<VqaSample>& samples) {
-  std::vector<std::string_view> ids;
-  ids.reserve(samples.size());
-  for (const auto& s : samples) ids.push_back(s.question_id);
-  return ids;
 }
 
 }  // namespace
@@ -181,9 +143,9 @@ std::vector<VqaSample> read_vqa_annotations(VqaTask task, std::span<const fs::pa
                 "is a questions file; the answers are in the annotations file (give it with --annotations)");
 
   std::vector<VqaSample> samples = std::move(annotations->samples);
-  const IdIndex index(id_views(samples));
-  if (const auto repeated = index.first_duplicate(); repeated != IdIndex::npos)
-    throw Error(json_stream::record_at(*annotations_file, repeated), "duplicate id " + samples[repeated].question_id);
+  const IdIndex index = unique_index(
+      key_views(samples, &VqaSample::question_id),
+      [&](std::size_t position) { return json_stream::record_at(*annotations_file, position); }, "id");
   if (questions && task != VqaTask::kVizWiz) {
     std::vector<char> asked(samples.size(), 0);
     for (const auto& qid : questions->question_ids)

@@ -3,6 +3,7 @@
 // family renders it into tokens).
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 
 #include "common/error.h"
 #include "harness/cli/app.h"

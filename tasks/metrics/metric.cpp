@@ -29,15 +29,21 @@ double MeanCorpus::over(std::span<const std::size_t> indices) const {
   return round ? round(value) : value;
 }
 
+namespace {
+
+CorpusFn corpus_fn(std::shared_ptr<const MeanCorpus> mean) {
+  return [mean = std::move(mean)](std::span<const std::size_t> indices) { return mean->over(indices); };
+}
+
+}  // namespace
+
 CorpusFn mean_over(std::vector<double> values, double scale, Rounding round) {
-  auto mean = std::make_shared<const MeanCorpus>(MeanCorpus{std::move(values), scale, std::move(round)});
-  return [mean](std::span<const std::size_t> indices) { return mean->over(indices); };
+  return corpus_fn(std::make_shared<const MeanCorpus>(MeanCorpus{std::move(values), scale, std::move(round)}));
 }
 
 void set_mean_corpus(MetricScore& score, std::vector<double> values, double scale, Rounding round) {
-  auto mean = std::make_shared<const MeanCorpus>(MeanCorpus{std::move(values), scale, std::move(round)});
-  score.corpus_over = [mean](std::span<const std::size_t> indices) { return mean->over(indices); };
-  score.mean = std::move(mean);
+  score.mean = std::make_shared<const MeanCorpus>(MeanCorpus{std::move(values), scale, std::move(round)});
+  score.corpus_over = corpus_fn(score.mean);
 }
 
 void require_aligned(const char* metric, std::size_t samples, std::size_t predictions) {

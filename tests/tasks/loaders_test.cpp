@@ -164,6 +164,15 @@ TEST_CASE("loaders: bad input names the file and the record", "[tasks][loaders][
         {"image_id": 1, "question": "Q?", "question_id": 1000}]})J");
     CHECK_THAT(error_of("vqav2"), Catch::Contains("record 1") && Catch::Contains("duplicate question id 1000"));
   }
+  SECTION("a repeated image or GQA question") {
+    auto vizwiz = nlohmann::json::parse(mmh::test::read_file(root / "vizwiz/val.json"));
+    vizwiz[1]["image"] = vizwiz[0]["image"];
+    write_file(root / "vizwiz/val.json", vizwiz.dump());
+    CHECK_THAT(error_of("vizwiz"), Catch::Contains("record 1") && Catch::Contains("duplicate image VizWiz_val_00000000.jpg"));
+    write_file(gqa_file, R"J({"1": {"question": "Q?", "imageId": "n1", "answer": "no"},
+        "1": {"question": "Q?", "imageId": "n1", "answer": "no", "isBalanced": false}})J");
+    CHECK_THAT(error_of("gqa"), Catch::Contains("question 1") && Catch::Contains("duplicate question id 1"));
+  }
   SECTION("a wrong type") {
     write_file(root / "vizwiz/val.json", R"J([{"image": "a.jpg", "question": 7, "answers": []}])J");
     CHECK_THAT(error_of("vizwiz"), Catch::Contains("record 0") && Catch::Contains("\"question\" has the wrong type"));
