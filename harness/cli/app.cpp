@@ -17,6 +17,8 @@ int run_cli(int argc, char** argv) {
   add_tasks_command(app);
   add_score_command(app);
   add_prompt_command(app);
+  add_tokenize_command(app);
+  add_generate_command(app);
 
   try {
     app.parse(argc, argv);

@@ -18,6 +18,8 @@ void add_show_command(CLI::App& app);
 void add_tasks_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_prompt_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
 
 // The default results database, in the working directory.
 inline constexpr const char* kDefaultDatabase = "mmharness.sqlite";

@@ -39,4 +39,12 @@ backend::RuntimeInfo backend_runtime_info() {
   return info;
 }
 
+std::unique_ptr<backend::Model> backend_load_model(const std::filesystem::path& dir,
+                                                   const backend::LoadOptions& options) {
+  std::unique_ptr<backend::Model> model;
+  backend_symbol<void (*)(const std::filesystem::path*, const backend::LoadOptions*,
+                          std::unique_ptr<backend::Model>*)>("mmh_backend_load_model")(&dir, &options, &model);
+  return model;
+}
+
 }  // namespace mmh::cli
