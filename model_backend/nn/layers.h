@@ -47,7 +47,7 @@ class WeightLoader {
 
 struct Linear {
   at::Tensor weight, bias;  // bias may be undefined
-  at::Tensor operator()(const at::Tensor& x) const { return at::linear(x, weight, bias); }
+  at::Tensor operator()(const at::Tensor& x) const;
   static Linear load(WeightLoader& w, const std::vector<std::string>& prefixes, const std::string& name,
                      std::int64_t in, std::int64_t out, bool bias);
 };

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/json_file.h"
 #include "model_backend/tokenizer/hf_cleanup.h"
+#include "model_backend/tokenizer/pipeline.h"
 #include "model_backend/tokenizer/utf8.h"
 
 namespace mmh::tokenizer {
@@ -53,16 +54,6 @@ std::string python_rstrip(const std::string& s) {
   return s.substr(0, end);
 }
 
-std::string replace_all(std::string_view s, std::string_view from, std::string_view to) {
-  std::string out;
-  std::size_t pos = 0;
-  for (std::size_t hit; (hit = s.find(from, pos)) != std::string_view::npos; pos = hit + from.size()) {
-    out.append(s.substr(pos, hit - pos));
-    out += to;
-  }
-  out.append(s.substr(pos));
-  return out;
-}
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/utf8.h"
+
 namespace mmh::tokenizer::utf8 {
 
 // The offset of the first byte that does not start a valid sequence, or npos.
@@ -15,7 +17,7 @@ void check_valid(std::string_view text, const std::string& where);
 
 // Decodes the code point at `pos` of valid UTF-8 and advances `pos`.
 char32_t next(std::string_view text, std::size_t& pos);
-void append(std::string& out, char32_t cp);
+inline void append(std::string& out, char32_t cp) { append_utf8(out, cp); }
 // Length in bytes of the sequence started by `lead` (1 for a stray byte).
 std::size_t sequence_length(unsigned char lead);
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/utf8.h"
+
 namespace mmh::metrics {
 
 // The interpreter whose string semantics a caller reproduces. They differ only beyond ASCII:
@@ -41,7 +43,7 @@ inline CodePoint decode_utf8(std::string_view s, std::size_t i, Utf8Check check)
 // The code point ending just before byte `end` > 0; it starts at end - length.
 CodePoint decode_utf8_before(std::string_view s, std::size_t end, Utf8Check check);
 
-void append_utf8(std::string& out, char32_t cp);
+using mmh::append_utf8;  // common/utf8.h
 
 // str.isspace() on one code point: what strip() and split() drop.
 bool python_isspace(char32_t cp, PyDialect dialect);
