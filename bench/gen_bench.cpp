@@ -95,22 +95,16 @@ int main(int argc, char** argv) {
   };
   const int prompt_positions = model->expanded_length(requests(1)[0]);
   for (int b : {1, batch}) {
-    mmh::backend::GenerateOptions prefill;
-    prefill.max_new_tokens = 1;
-    prefill.batch_size = b;
-    prefill.stop_at_eos = false;
-    model->generate(requests(b), prefill);  // warm-up; fills the feature cache
-    t = Clock::now();
-    model->generate(requests(b), prefill);
-    const double prefill_s = since(t);
-    mmh::backend::GenerateOptions decode = prefill;
-    decode.max_new_tokens = 33;
-    t = Clock::now();
-    model->generate(requests(b), decode);
-    const double decode_s = std::max(1e-9, since(t) - prefill_s);
-    std::printf("batch %2d: prefill %6d positions/s (%d per prompt), decode %7.1f tokens/s (%.2f ms per step)\n", b,
-                static_cast<int>(b * prompt_positions / prefill_s), prompt_positions, b * 32 / decode_s,
-                1e3 * decode_s / 32);
+    mmh::backend::GenerateOptions options;
+    options.max_new_tokens = 33;
+    options.batch_size = b;
+    options.stop_at_eos = false;
+    model->generate(requests(b), options);  // warm-up; fills the feature cache
+    const auto g = model->generate(requests(b), options).front();
+    const int steps = static_cast<int>(g.generated_ids.size()) - 1;  // the first token comes from the prefill
+    std::printf("batch %2d: prefill %6.0f positions/s (%d per prompt), decode %7.1f tokens/s (%.2f ms per step)\n", b,
+                b * prompt_positions / g.prefill_seconds, prompt_positions, b * steps / g.decode_seconds,
+                1e3 * g.decode_seconds / steps);
   }
 
   // A 4-shot prompt with 5 images, twice: the second pass reuses every image's features.

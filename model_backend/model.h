@@ -63,6 +63,8 @@ struct Generation {
   std::vector<float> prompt_logits;     // [expanded_length, vocab] when asked
   std::vector<float> step_logits;       // [generated, vocab] when asked
   int vocab_size = 0;
+  // Wall time of the batch this prompt ran in: the prompt forward pass, and the decode steps after it.
+  double prefill_seconds = 0, decode_seconds = 0;
 };
 
 // What the vision side makes of one image (parity tests, debugging).

@@ -1,6 +1,7 @@
 #include "model_backend/engine/greedy.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace mmh::backend::engine {
 
@@ -28,6 +29,8 @@ std::vector<DecodeResult> greedy_decode(const nn::LlamaDecoder& decoder, const s
   // Rotary positions count real tokens only (transformers: cumsum(attention_mask) - 1).
   const at::Tensor positions = (valid.to(at::kLong).cumsum(1) - 1).clamp_min(0);
 
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
   const int steps = std::max(0, settings.max_new_tokens);
   nn::KvCache cache = decoder.new_cache(batch, max_len + std::max(steps - 1, 0));
   const at::Tensor prefill = decoder.forward(embeds, positions, valid, cache);
@@ -41,6 +44,9 @@ std::vector<DecodeResult> greedy_decode(const nn::LlamaDecoder& decoder, const s
     next_logits = decoder.logits(prefill.select(1, max_len - 1));  // [B, V]
   }
 
+  // CUDA runs asynchronously: wait for the prefill, so the clock measures it.
+  if (next_logits.is_cuda()) (void)next_logits.sum().item<float>();
+  const auto prefilled = Clock::now();
   std::vector<bool> done(prompts.size(), false);
   std::vector<std::vector<at::Tensor>> kept_steps(prompts.size());
   at::Tensor next_pos = positions.select(1, max_len - 1) + 1;  // [B]
@@ -72,7 +78,10 @@ std::vector<DecodeResult> greedy_decode(const nn::LlamaDecoder& decoder, const s
     next_logits = decoder.logits(h.select(1, 0));
     next_pos = next_pos + 1;
   }
+  const auto finished = Clock::now();
   for (std::int64_t b = 0; b < batch; ++b) {
+    results[b].prefill_seconds = std::chrono::duration<double>(prefilled - started).count();
+    results[b].decode_seconds = std::chrono::duration<double>(finished - prefilled).count();
     if (results[b].stop_reason.empty()) results[b].stop_reason = "length";
     if (settings.step_logits && !kept_steps[b].empty()) results[b].step_logits = at::stack(kept_steps[b]);
   }

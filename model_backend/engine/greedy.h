@@ -25,6 +25,7 @@ struct DecodeResult {
   std::string stop_reason;  // "eos", "stop_string", "length"
   at::Tensor prompt_logits;  // [L, vocab] float32, when asked
   at::Tensor step_logits;    // [generated, vocab] float32, when asked
+  double prefill_seconds = 0, decode_seconds = 0;  // of the whole batch
 };
 
 // `prompts`: one [L_i, hidden] embedding tensor per sequence (L_i >= 1).

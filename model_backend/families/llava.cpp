@@ -256,6 +256,8 @@ class Llava final : public Model {
     g.generated_ids = r.ids;
     g.stop_reason = r.stop_reason;
     g.vocab_size = config_.text.vocab_size;
+    g.prefill_seconds = r.prefill_seconds;
+    g.decode_seconds = r.decode_seconds;
     g.text = tokenizer_->decode(r.ids, /*skip_special=*/true);
     if (r.stop_reason == "stop_string") {
       std::size_t cut = g.text.size();
