@@ -42,3 +42,4 @@ bench: build
 	$(BUILD_DIR)/bench/bench_store_write 20000 32
 	$(BUILD_DIR)/bench/bench_score $(BUILD_DIR)/mmharness 5
 	$(BUILD_DIR)/bench/bench_load $(BUILD_DIR)/mmharness 3
+	$(BUILD_DIR)/bench/bench_gen ../shared/refdata/models/llava-tiny-a/images ../shared/refdata/models/llava-tiny-a --size small --batch 8

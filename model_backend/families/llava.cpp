@@ -62,8 +62,7 @@ std::vector<std::int32_t> eos_ids_from(const fs::path& dir, const tokenizer::Tok
 class Llava final : public Model {
  public:
   Llava(const fs::path& dir, const LoadOptions& options, const nn::Placement& placement)
-      : dir_(dir),
-        config_(weights::read_model_config(dir)),
+      : config_(weights::read_model_config(dir)),
         placement_(placement),
         weights_(weights::WeightSet::open_dir(dir, options.weights_variant)),
         tokenizer_(tokenizer::Tokenizer::load(dir)),
@@ -108,7 +107,6 @@ class Llava final : public Model {
   }
 
   const ModelInfo& info() const override { return info_; }
-  ModelInfo& mutable_info() { return info_; }
   const tokenizer::Tokenizer& tokenizer() const override { return *tokenizer_; }
 
   // LLaVA-1.5's conversation format: "USER: <image>\n... ASSISTANT: answer</s>";
@@ -274,7 +272,6 @@ class Llava final : public Model {
     flat(r.step_logits, g.step_logits);
   }
 
-  fs::path dir_;
   weights::ModelConfig config_;
   nn::Placement placement_;
   weights::WeightSet weights_;
