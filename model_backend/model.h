@@ -52,6 +52,9 @@ struct GenerateOptions {
   int batch_size = 8;
   bool prompt_logits = false;  // keep the prompt forward pass's logits [expanded length, vocab]
   bool step_logits = false;    // keep the logits that chose each new token [new tokens, vocab]
+  // Run a prefix that all prompts of a batch share (fixed demonstrations) once
+  // and copy its KV cache to every row, instead of once per prompt.
+  bool share_prefix = true;
 };
 
 struct Generation {
@@ -65,6 +68,7 @@ struct Generation {
   int vocab_size = 0;
   // Wall time of the batch this prompt ran in: the prompt forward pass, and the decode steps after it.
   double prefill_seconds = 0, decode_seconds = 0;
+  int shared_prefix = 0;  // leading positions computed once for the whole batch
 };
 
 // What the vision side makes of one image (parity tests, debugging).

@@ -18,6 +18,7 @@ struct DecodeSettings {
   std::vector<std::string> stop_strings;  // checked on the decoded continuation after each step
   bool prompt_logits = false;
   bool step_logits = false;
+  bool share_prefix = true;  // run a prefix all prompts of a batch share once
 };
 
 struct DecodeResult {
@@ -26,6 +27,7 @@ struct DecodeResult {
   at::Tensor prompt_logits;  // [L, vocab] float32, when asked
   at::Tensor step_logits;    // [generated, vocab] float32, when asked
   double prefill_seconds = 0, decode_seconds = 0;  // of the whole batch
+  std::int64_t shared_prefix = 0;                  // positions computed once for the batch
 };
 
 // `prompts`: one [L_i, hidden] embedding tensor per sequence (L_i >= 1).

@@ -162,6 +162,7 @@ class Llava final : public Model {
     settings.stop_strings = options.stop_strings;
     settings.prompt_logits = options.prompt_logits;
     settings.step_logits = options.step_logits;
+    settings.share_prefix = options.share_prefix;
     auto decode = [&](const std::vector<std::int32_t>& ids) { return tokenizer_->decode(ids, true); };
 
     // Batches of similar length waste less on padding; results go back in request order.
@@ -256,6 +257,7 @@ class Llava final : public Model {
     g.vocab_size = config_.text.vocab_size;
     g.prefill_seconds = r.prefill_seconds;
     g.decode_seconds = r.decode_seconds;
+    g.shared_prefix = static_cast<int>(r.shared_prefix);
     g.text = tokenizer_->decode(r.ids, /*skip_special=*/true);
     if (r.stop_reason == "stop_string") {
       std::size_t cut = g.text.size();

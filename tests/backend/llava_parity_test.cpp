@@ -227,3 +227,35 @@ TEST_CASE("llava-tiny-a: stop strings end the continuation and cut the text", "[
   CHECK(g.text == full.substr(0, full.find(stop)));
   CHECK(g.generated_ids.size() <= 8);
 }
+
+TEST_CASE("llava-tiny-a: a shared few-shot prefix runs once and changes nothing", "[llava][engine][refdata]") {
+  auto& model = fp32_model();
+  auto image = [](const char* name) { return model_dir() / "images" / (std::string(name) + ".png"); };
+  const std::string demos = "<image>Output: a red square.\n<image>Output: a blue circle.\n<image>Output: noise.\n";
+  const std::vector<fs::path> demo_images = {image("red_square"), image("blue_circle"), image("noise")};
+  std::vector<GenerationRequest> requests;
+  for (const auto& [query, name] : std::vector<std::pair<std::string, const char*>>{
+           {"<image>Output:", "gradient"}, {"<image>Output:", "small_stripes"}, {"<image>Output: the", "red_square"}}) {
+    GenerationRequest r{demos + query, demo_images, {}};
+    r.images.push_back(image(name));
+    requests.push_back(r);
+  }
+  GenerateOptions shared = eight_tokens(), separate = eight_tokens();
+  shared.batch_size = separate.batch_size = 3;
+  separate.share_prefix = false;
+  const auto with = model.generate(requests, shared);
+  const auto without = model.generate(requests, separate);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    INFO("prompt " << i);
+    const auto alone = model.generate({requests[i]}, eight_tokens()).front();
+    CHECK(with[i].shared_prefix > 3 * 36);  // BOS and the three demonstrations, images included
+    CHECK(without[i].shared_prefix == 0);
+    CHECK(alone.shared_prefix == 0);
+    CHECK(with[i].generated_ids == without[i].generated_ids);
+    CHECK(with[i].generated_ids == alone.generated_ids);
+    REQUIRE(with[i].step_logits.size() == alone.step_logits.size());
+    CHECK(max_abs_diff(with[i].step_logits.data(), alone.step_logits.data(), alone.step_logits.size()) <= 1e-4f);
+    REQUIRE(with[i].prompt_logits.size() == alone.prompt_logits.size());
+    CHECK(max_abs_diff(with[i].prompt_logits.data(), alone.prompt_logits.data(), alone.prompt_logits.size()) <= 1e-4f);
+  }
+}
