@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "harness/cli/app.h"
 #include "harness/cli/backend_plugin.h"
+#include "harness/cli/store_json.h"
 #include "model_backend/io/safetensors.h"
 
 namespace mmh::cli {
@@ -26,9 +27,6 @@ struct GenerateCommandOptions {
   bool json = false;
   std::string logits_out;
 };
-
-// Model text may end inside a UTF-8 sequence (byte-fallback tokens): JSON shows U+FFFD there.
-std::string dump_json(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 void run_generate(const GenerateCommandOptions& o) {
   namespace fs = std::filesystem;
@@ -68,7 +66,7 @@ void run_generate(const GenerateCommandOptions& o) {
     j["generated_ids"] = g.generated_ids;
     j["text"] = g.text;
     j["stop_reason"] = g.stop_reason;
-    std::cout << dump_json(j) << "\n";
+    print_json(std::cout, j);  // model text may end inside a UTF-8 sequence: shown as U+FFFD
     return;
   }
   std::cout << g.text << "\n";

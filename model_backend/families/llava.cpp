@@ -135,21 +135,17 @@ class Llava final : public Model {
     return request;
   }
 
-  int expanded_length(const GenerationRequest& request) const override {
-    const auto ids = input_ids(request);
-    const auto images = std::count(ids.begin(), ids.end(), config_.image_token_index);
-    return static_cast<int>(ids.size() + images * (config_.image_features_per_image() - 1));
-  }
+  int expanded_length(const GenerationRequest& request) const override { return expanded(input_ids(request)); }
 
   std::vector<Generation> generate(const std::vector<GenerationRequest>& requests,
                                    const GenerateOptions& options) override {
     c10::InferenceMode no_autograd;
+    // Every request is checked before any runs; embeddings are built batch by batch.
     std::vector<Generation> out(requests.size());
-    std::vector<at::Tensor> embeds(requests.size());
     for (std::size_t i = 0; i < requests.size(); ++i) {
       out[i].input_ids = input_ids(requests[i]);
-      embeds[i] = prompt_embeddings(out[i].input_ids, requests[i].images, i);
-      out[i].expanded_length = static_cast<int>(embeds[i].size(0));
+      check_prompt(out[i].input_ids, requests[i].images, i);
+      out[i].expanded_length = expanded(out[i].input_ids);
       if (out[i].expanded_length + options.max_new_tokens > config_.text.max_position_embeddings)
         throw Error("prompt " + std::to_string(i + 1) + ": " + std::to_string(out[i].expanded_length) +
                     " positions + " + std::to_string(options.max_new_tokens) +
@@ -169,11 +165,12 @@ class Llava final : public Model {
     std::vector<std::size_t> order(requests.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
-                     [&](auto a, auto b) { return embeds[a].size(0) > embeds[b].size(0); });
+                     [&](auto a, auto b) { return out[a].expanded_length > out[b].expanded_length; });
     const std::size_t batch_size = static_cast<std::size_t>(std::max(1, options.batch_size));
     for (std::size_t at = 0; at < order.size(); at += batch_size) {
       std::vector<at::Tensor> batch;
-      for (std::size_t j = at; j < std::min(order.size(), at + batch_size); ++j) batch.push_back(embeds[order[j]]);
+      for (std::size_t j = at; j < std::min(order.size(), at + batch_size); ++j)
+        batch.push_back(prompt_embeddings(out[order[j]].input_ids, requests[order[j]].images));
       auto results = engine::greedy_decode(*decoder_, batch, settings, decode);
       for (std::size_t j = 0; j < results.size(); ++j) finish(out[order[at + j]], results[j], options);
     }
@@ -203,7 +200,7 @@ class Llava final : public Model {
 
   // Vision tower -> layer and strategy selection -> projector, for one image: [features, text hidden].
   std::pair<at::Tensor, at::Tensor> encode_image(const fs::path& path, bool use_cache) {
-    const std::string bytes = read_text_file(path, std::uintmax_t(1) << 30);
+    const std::string bytes = read_text_file(path, image::kMaxImageFileBytes);
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
     const std::string key = cache_prefix_ + std::to_string(engine::content_hash(data, bytes.size()));
     if (use_cache)
@@ -220,21 +217,30 @@ class Llava final : public Model {
     return {selected, projected};
   }
 
-  // Text embeddings with each image token replaced by that image's features.
-  at::Tensor prompt_embeddings(const std::vector<std::int32_t>& ids, const std::vector<fs::path>& images,
-                               std::size_t request) {
+  // Positions the decoder sees: each image token becomes that image's features.
+  int expanded(const std::vector<std::int32_t>& ids) const {
+    const auto images = std::count(ids.begin(), ids.end(), config_.image_token_index);
+    return static_cast<int>(ids.size() + images * (config_.image_features_per_image() - 1));
+  }
+
+  void check_prompt(const std::vector<std::int32_t>& ids, const std::vector<fs::path>& images,
+                    std::size_t request) const {
     const std::string where = "prompt " + std::to_string(request + 1);
-    const auto vocab = config_.text.vocab_size;
-    std::vector<std::int64_t> wide(ids.begin(), ids.end());
+    if (ids.empty()) throw Error(where, "is empty");
     std::size_t image_tokens = 0;
-    for (auto id : wide) {
-      if (id < 0 || id >= vocab) throw Error(where, "token id " + std::to_string(id) + " is outside the vocabulary");
+    for (auto id : ids) {
+      if (id < 0 || id >= config_.text.vocab_size)
+        throw Error(where, "token id " + std::to_string(id) + " is outside the vocabulary");
       image_tokens += id == config_.image_token_index;
     }
     if (image_tokens != images.size())
       throw Error(where, "has " + std::to_string(image_tokens) + " <image> token(s) but " +
                              std::to_string(images.size()) + " image(s) were given");
-    if (wide.empty()) throw Error(where, "is empty");
+  }
+
+  // Text embeddings with each image token replaced by that image's features (a checked prompt).
+  at::Tensor prompt_embeddings(const std::vector<std::int32_t>& ids, const std::vector<fs::path>& images) {
+    std::vector<std::int64_t> wide(ids.begin(), ids.end());
     const at::Tensor id_tensor = at::from_blob(wide.data(), {std::int64_t(wide.size())}, at::kLong).to(placement_.device);
     const at::Tensor text = decoder_->embed(id_tensor);
     if (images.empty()) return text;

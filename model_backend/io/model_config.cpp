@@ -66,13 +66,12 @@ VisionConfig llava_default_vision() {
 }
 
 VisionConfig read_vision(const json& obj, const std::string& where) {
-  VisionConfig v = llava_default_vision();
+  // A vision_config that is present starts from CLIPVisionConfig's own defaults.
+  VisionConfig v;
   const Reader r(obj, where + ": vision_config");
   r.get("model_type", v.model_type);
   if (v.model_type != "clip_vision_model")
     throw Error(r.where(), "model_type \"" + v.model_type + "\" is not supported (supported: clip_vision_model)");
-  // A vision_config that is present starts from CLIPVisionConfig's own defaults.
-  v = VisionConfig{};
   r.positive("hidden_size", v.hidden_size);
   r.positive("intermediate_size", v.intermediate_size);
   r.positive("num_hidden_layers", v.num_hidden_layers);
@@ -158,8 +157,10 @@ ModelConfig read_model_config(const fs::path& dir_or_file) {
   if (c.model_type != "llava")
     throw Error(where, "model family \"" + c.model_type + "\" is not supported (supported: " + supported + ")");
   r.get("torch_dtype", c.torch_dtype);
-  c.vision = r.object("vision_config") ? read_vision(*r.object("vision_config"), where) : llava_default_vision();
-  c.text = r.object("text_config") ? read_text(*r.object("text_config"), where) : TextConfig{};
+  const json* vision = r.object("vision_config");
+  const json* text = r.object("text_config");
+  c.vision = vision ? read_vision(*vision, where) : llava_default_vision();
+  c.text = text ? read_text(*text, where) : TextConfig{};
   r.get("image_token_index", c.image_token_index);
   int pad = -1;
   r.get("pad_token_id", pad);
