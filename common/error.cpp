@@ -18,4 +18,7 @@ Error::Error(std::string where, const std::string& what, int exit_code)
 
 Error::Error(const std::string& what, int exit_code) : Error(std::string(), what, exit_code) {}
 
+OutOfMemoryError::OutOfMemoryError(const std::string& what) : Error(what, kExitUsage) {}
+OutOfMemoryError::~OutOfMemoryError() = default;
+
 }  // namespace mmh

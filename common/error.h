@@ -12,6 +12,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitCheckFailed = 1,  // e.g. `gate` found a regression
   kExitUsage = 2,        // bad arguments or bad input
+  kExitInterrupted = 130,  // stopped by SIGINT/SIGTERM after committing (the shell's 128 + SIGINT)
 };
 
 class Error : public std::runtime_error {
@@ -26,6 +27,14 @@ class Error : public std::runtime_error {
  private:
   std::string where_;
   int exit_code_;
+};
+
+// The accelerator ran out of memory. The backend throws it (translated from
+// LibTorch's error) so that `run` can retry the batch at half its size.
+class OutOfMemoryError : public Error {
+ public:
+  explicit OutOfMemoryError(const std::string& what);
+  ~OutOfMemoryError() override;  // out of line: one type identity across the backend plugin
 };
 
 }  // namespace mmh

@@ -1,6 +1,7 @@
 #include "model_backend/runtime_info.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <dlfcn.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
@@ -31,6 +32,13 @@ RuntimeInfo runtime_info() {
   info.cuda_available = torch::cuda::is_available();
   info.cuda_device_count = info.cuda_available ? static_cast<int>(torch::cuda::device_count()) : 0;
   info.cpu_threads = at::get_num_threads();
+  if (info.cuda_available) {
+    try {
+      const long v = at::detail::getCUDAHooks().versionCUDART();  // e.g. 12010
+      info.cuda_runtime = std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10);
+    } catch (const std::exception&) {  // a CPU-only LibTorch has no CUDA hooks
+    }
+  }
 
   if (auto get_config = loaded_symbol<char* (*)()>("openblas_get_config")) {
     info.blas = get_config();  // "OpenBLAS 0.3.21 DYNAMIC_ARCH ... USE_OPENMP ..."

@@ -10,6 +10,7 @@ struct RuntimeInfo {
   std::string torch_version;   // "1.13.0"
   bool cuda_available = false;
   int cuda_device_count = 0;
+  std::string cuda_runtime;    // CUDA runtime LibTorch was built with ("12.1"), empty without CUDA
   int cpu_threads = 0;         // LibTorch's intra-op threads
   std::string blas;            // "OpenBLAS 0.3.21 ...", "MKL", or "unknown"
   // OpenBLAS threading model from openblas_get_parallel(): 0 sequential,

@@ -25,7 +25,7 @@ inline store::RunStart tiny_run(const std::string& name = "baseline") {
 }
 
 inline store::EvaluationStart tiny_evaluation(const std::string& task = "coco", int shots = 0) {
-  return {task, "test", shots, 0, "fewshot", "sha256:feed", 3};
+  return {task, "test", shots, 0, "fewshot", "sha256:feed", 3, "caption"};
 }
 
 inline store::SampleResult tiny_sample(const std::string& key, double cider = 1.0) {

@@ -1,13 +1,23 @@
 #include "harness/cli/app.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "common/error.h"
 
 namespace mmh::cli {
+namespace {
+std::vector<std::string> g_command_line;
+int g_exit_code = kExitOk;
+}  // namespace
+
+const std::vector<std::string>& command_line() { return g_command_line; }
+void set_exit_code(int code) { g_exit_code = code; }
 
 int run_cli(int argc, char** argv) {
+  g_command_line.assign(argv + std::min(argc, 1), argv + argc);
+  g_exit_code = kExitOk;
   CLI::App app{"mmharness: benchmark evaluation harness for multimodal LLMs", "mmharness"};
   app.require_subcommand(1);
   app.footer("Exit codes: 0 success, 1 a check failed, 2 usage or input error.");
@@ -19,10 +29,13 @@ int run_cli(int argc, char** argv) {
   add_prompt_command(app);
   add_tokenize_command(app);
   add_generate_command(app);
+  add_demo_setup_command(app);
+  add_run_command(app);
+  add_merge_command(app);
 
   try {
     app.parse(argc, argv);
-    return kExitOk;
+    return g_exit_code;
   } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {

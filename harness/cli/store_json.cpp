@@ -22,6 +22,9 @@ nlohmann::json to_json(const store::EvaluationSummary& e) {
           {"template_hash", e.spec.template_hash},
           {"sample_count", e.spec.sample_count},
           {"samples_done", e.samples_done},
+          {"samples_failed", e.samples_failed},
+          {"samples_cached", e.samples_cached},
+          {"postprocess", e.spec.postprocess},
           {"status", e.status},
           {"wall_seconds", optional_json(e.wall_seconds)},
           {"metrics", std::move(metrics)}};
@@ -41,7 +44,9 @@ nlohmann::json to_json(const store::RunSummary& r) {
           {"host", r.host},
           {"harness_version", r.harness_version},
           {"git_revision", r.git_revision},
-          {"evaluation_count", r.evaluation_count}};
+          {"evaluation_count", r.evaluation_count},
+          {"fingerprint", r.fingerprint},
+          {"shard", {{"index", r.shard_index}, {"count", r.shard_count}}}};
 }
 
 nlohmann::json to_json(const store::RunDetail& run) {

@@ -82,8 +82,40 @@ CREATE TABLE metrics (
 CREATE INDEX runs_by_model ON runs(model_id);
 )sql";
 
+// Version 2 (`mmharness run`): what resuming, sharding, merging and re-scoring
+// need. A run's fingerprint identifies the settings that define its results;
+// samples carry their position in the evaluation, their ground truth (so a
+// merge or a re-score needs no data root), whether generation failed, and the
+// response-cache key; the cache itself is the `responses` table.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE runs ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN shard_index INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN shard_count INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+
+ALTER TABLE evaluations ADD COLUMN postprocess TEXT NOT NULL DEFAULT '';
+
+ALTER TABLE samples ADD COLUMN position INTEGER;
+ALTER TABLE samples ADD COLUMN ground_truth TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE samples ADD COLUMN status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'failed'));
+ALTER TABLE samples ADD COLUMN error TEXT;
+ALTER TABLE samples ADD COLUMN response_key TEXT;
+ALTER TABLE samples ADD COLUMN cached INTEGER NOT NULL DEFAULT 0 CHECK (cached IN (0, 1));
+
+CREATE TABLE responses (
+  key          TEXT PRIMARY KEY,
+  raw_output   TEXT NOT NULL,
+  stop_reason  TEXT NOT NULL,
+  new_tokens   INTEGER NOT NULL CHECK (new_tokens >= 0),
+  created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+CREATE INDEX runs_by_fingerprint ON runs(fingerprint, shard_index, shard_count);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "create models, runs, evaluations, samples, metrics", kSchemaV1},
+    {2, "add run fingerprints and shards, sample ground truth and status, the response cache", kSchemaV2},
 };
 
 bool has_user_tables(sql::Database& db) {

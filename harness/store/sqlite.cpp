@@ -123,6 +123,8 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 std::int64_t Statement::get_int(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::get_double(int column) const { return sqlite3_column_double(stmt_, column); }

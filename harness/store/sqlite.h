@@ -37,6 +37,7 @@ class Statement {
   void run();   // executes a statement that returns no rows, then resets it
   void reset();
 
+  int column_count() const;
   bool is_null(int column) const;
   std::int64_t get_int(int column) const;
   double get_double(int column) const;

@@ -4,6 +4,7 @@
 // layout transformers 4.44 builds in _merge_input_ids_with_image_features,
 // which newer releases build in the processor instead: the numbers are equal).
 #include <c10/core/InferenceMode.h>
+#include <c10/util/Exception.h>
 
 #include <algorithm>
 #include <fstream>
@@ -167,12 +168,18 @@ class Llava final : public Model {
     std::stable_sort(order.begin(), order.end(),
                      [&](auto a, auto b) { return out[a].expanded_length > out[b].expanded_length; });
     const std::size_t batch_size = static_cast<std::size_t>(std::max(1, options.batch_size));
-    for (std::size_t at = 0; at < order.size(); at += batch_size) {
-      std::vector<at::Tensor> batch;
-      for (std::size_t j = at; j < std::min(order.size(), at + batch_size); ++j)
-        batch.push_back(prompt_embeddings(out[order[j]].input_ids, requests[order[j]].images));
-      auto results = engine::greedy_decode(*decoder_, batch, settings, decode);
-      for (std::size_t j = 0; j < results.size(); ++j) finish(out[order[at + j]], results[j], options);
+    try {
+      for (std::size_t at = 0; at < order.size(); at += batch_size) {
+        std::vector<at::Tensor> batch;
+        for (std::size_t j = at; j < std::min(order.size(), at + batch_size); ++j)
+          batch.push_back(prompt_embeddings(out[order[j]].input_ids, requests[order[j]].images));
+        auto results = engine::greedy_decode(*decoder_, batch, settings, decode);
+        for (std::size_t j = 0; j < results.size(); ++j) finish(out[order[at + j]], results[j], options);
+      }
+    } catch (const c10::OutOfMemoryError& e) {
+      // The harness retries at a smaller batch; it needs to tell this apart from bad input.
+      throw OutOfMemoryError(info_.device + " out of memory at batch size " + std::to_string(batch_size) + ": " +
+                             e.what_without_backtrace());
     }
     return out;
   }

@@ -3,6 +3,7 @@
 //
 // decode_*  : JPEG or PNG (chosen by magic bytes) to 8-bit RGB, the pixels
 //             PIL.Image.open(p).convert("RGB") gives with Pillow 9.4.
+// encode_png: RGB to PNG bytes, deterministic (the demo data's images).
 // resize    : a port of Pillow 9.4's libImaging/Resample.c (and its affine
 //             nearest path), bit-identical to Image.resize(reducing_gap=None).
 // center_crop: transformers' image_transforms.center_crop arithmetic.
@@ -31,6 +32,12 @@ inline constexpr std::uintmax_t kMaxImageFileBytes = 1ull << 30;
 Image decode_image_file(const std::filesystem::path& path);
 // `name` is used in error messages (the file or archive member it came from).
 Image decode_image_memory(const std::uint8_t* data, std::size_t size, const std::string& name);
+
+// 8-bit RGB PNG bytes of `image` (fixed zlib settings and no time chunk, so the
+// same pixels always give the same bytes). `name` is used in error messages.
+std::string encode_png(const Image& image, const std::string& name = "PNG image");
+// encode_png written to `path` (its folder must exist); mmh::Error naming the file on failure.
+void write_png_file(const std::filesystem::path& path, const Image& image);
 
 // PIL's numbering, as written in preprocessor_config.json "resample".
 enum class Resample { kNearest = 0, kBilinear = 2, kBicubic = 3 };
