@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -46,6 +47,13 @@ struct Evaluation {
 
 int max_new_tokens_of(const RunOptions& o, const tasks::TaskInfo& task) {
   return o.max_new_tokens.value_or(task.max_new_tokens);
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
 }
 
 std::string owner_id() {
@@ -232,7 +240,9 @@ class RunExecutor {
                                                   previous->owner + "; wait for it, or pass --new-run");
         outcome_.run_id = previous->id;
         outcome_.resumed = true;
-        store_.reopen_run(previous->id, owner);
+        store_.reopen_run(previous->id, owner,
+                          {{"owner", owner}, {"device", in_.device_description}, {"argv", o_.argv},
+                           {"batch_size", o_.batch_size}, {"at", utc_now()}});
         for (const auto& e : evaluations)
           if (auto row = store_.find_evaluation(previous->id, e.spec))
             outcome_.samples_already_stored += store_.sample_keys(row->id).size();

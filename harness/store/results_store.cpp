@@ -244,11 +244,21 @@ std::optional<RunSummary> ResultsStore::find_unfinished_run(const std::string& f
   return read_run_summary(st);
 }
 
-void ResultsStore::reopen_run(std::int64_t run_id, const std::string& owner) {
+void ResultsStore::reopen_run(std::int64_t run_id, const std::string& owner, const nlohmann::json& resume) {
   sql::Transaction tx(*db_);
   sql::Statement st(*db_, "UPDATE runs SET status = 'running', ended_at = NULL, owner = ?1 WHERE id = ?2");
   st.bind(1, owner).bind(2, run_id).run();
   expect_one_row_changed(*db_, "run", run_id);
+  if (!resume.is_null()) {
+    sql::Statement read(*db_, "SELECT settings FROM runs WHERE id = ?1");
+    read.bind(1, run_id);
+    read.step();
+    nlohmann::json settings = parse_json_column(*db_, read.get_text(0), "run " + std::to_string(run_id) + " settings");
+    if (!settings.is_object()) settings = nlohmann::json::object();
+    settings["resumed"].push_back(resume);
+    sql::Statement write(*db_, "UPDATE runs SET settings = ?1 WHERE id = ?2");
+    write.bind(1, dump_json(settings)).bind(2, run_id).run();
+  }
   tx.commit();
 }
 

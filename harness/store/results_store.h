@@ -159,8 +159,9 @@ class ResultsStore {
   // --- resuming ----------------------------------------------------------
   // The newest run with this fingerprint and shard that did not complete.
   std::optional<RunSummary> find_unfinished_run(const std::string& fingerprint, int shard_index, int shard_count);
-  // Marks a run running again under a new owner (ended_at cleared).
-  void reopen_run(std::int64_t run_id, const std::string& owner);
+  // Marks a run running again under a new owner (ended_at cleared); `resume`
+  // (when, where, the command) is appended to settings.resumed.
+  void reopen_run(std::int64_t run_id, const std::string& owner, const nlohmann::json& resume = nullptr);
   struct EvaluationRow {
     std::int64_t id = 0;
     std::string status;

@@ -84,7 +84,7 @@ TEST_CASE("GQA: the variant lowers Unicode like Python's str.lower()", "[metrics
   CHECK(gqa_accuracy(samples, std::vector<std::string>{"CAF\u00c9."}).scores[0].corpus == 0.0);
 }
 
-TEST_CASE("GQA: empty input scores 0 like eval.py's avg([]); mismatched sizes throw", "[metrics][gqa]") {
+TEST_CASE("GQA: empty input scores 0 like eval.py's avg([]), and mismatched sizes throw", "[metrics][gqa]") {
   const auto empty = gqa_accuracy({}, {});
   CHECK(empty.scores[0].corpus == 0.0);
   CHECK(empty.breakdown.at("open") == 0.0);

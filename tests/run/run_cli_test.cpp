@@ -194,6 +194,30 @@ TEST_CASE("run: SIGINT stops after the batch, says how to resume, and the run re
   REQUIRE(resumed.exit_code == 0);
   CHECK_THAT(resumed.out, Contains("resumed with " + std::to_string(stored) + " samples already stored"));
   CHECK(query_rows(db, "SELECT status, (SELECT count(*) FROM samples) FROM runs").at(0) == "completed|16");
+  // The resume is part of the run's provenance.
+  const auto settings = json::parse(query_rows(db, "SELECT settings FROM runs").at(0));
+  REQUIRE(settings["resumed"].size() == 1);
+  CHECK(settings["resumed"][0]["argv"].size() == args.size() + 1);
+}
+
+TEST_CASE("run: a run that a live process is writing is not taken over by a second one", "[run][cli][resume]") {
+  mmh::test::TempDir dir;
+  const auto db = dir / "r.sqlite";
+  // 252 samples one at a time: long enough for a second process to find it running.
+  const auto args = fixture().run_args(db, "all", "0,4,8", {"--batch-size", "1", "--trials", "3"});
+  const pid_t first = spawn(args, dir / "log.txt");
+  while (stored_samples(db) < 1) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto second = run_mmharness(args);
+  const bool first_still_running = waitpid(first, nullptr, WNOHANG) == 0;
+  kill(first, SIGKILL);
+  wait_exit(first);
+  REQUIRE(first_still_running);
+  CHECK(second.exit_code == 2);
+  CHECK_THAT(second.err, Contains("is being written by process") && Contains("--new-run"));
+  // Once the writer is gone, the same command resumes it.
+  const auto resumed = run_mmharness(args);
+  CHECK(resumed.exit_code == 0);
+  CHECK_THAT(resumed.out, Contains("resumed with"));
 }
 
 TEST_CASE("run: 3 shards + merge give the metrics of one shard", "[run][cli][shard]") {

@@ -176,7 +176,7 @@ TEST_CASE("runner: a sample whose image fails is recorded as failed and the run 
   CHECK(e.metrics.front().value == Approx(66.67).margin(0.01));
 }
 
-TEST_CASE("runner: the same settings again are served from the response cache; --no-cache generates", "[run][cache]") {
+TEST_CASE("runner: the same settings again are served from the response cache, and --no-cache generates", "[run][cache]") {
   Setup s;
   auto store = s.store();
   const auto first = mmh::run::execute_run(s.options, s.inputs, store);
@@ -191,7 +191,7 @@ TEST_CASE("runner: the same settings again are served from the response cache; -
   CHECK(s.model.generated == 12);
 }
 
-TEST_CASE("runner: an unfinished run resumes; other settings start a new run", "[run][resume]") {
+TEST_CASE("runner: an unfinished run resumes, and other settings start a new run", "[run][resume]") {
   Setup s;
   auto store = s.store();
   const auto first = mmh::run::execute_run(s.options, s.inputs, store);
@@ -226,7 +226,7 @@ TEST_CASE("runner: an unfinished run resumes; other settings start a new run", "
   CHECK(other.run_id != first.run_id);
 }
 
-TEST_CASE("runner: a run another live process is writing is not taken over", "[run][resume]") {
+TEST_CASE("runner: a run left by a process that is not mmharness resumes", "[run][resume]") {
   Setup s("vqav2", {0});
   auto store = s.store();
   const auto first = mmh::run::execute_run(s.options, s.inputs, store);
