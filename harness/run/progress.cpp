@@ -29,9 +29,7 @@ Progress::Progress(std::string label, std::size_t total, std::size_t already_don
       terminal_(isatty(fileno(out)) != 0),
       out_(out),
       start_(std::chrono::steady_clock::now()),
-      last_print_(start_) {
-  if (enabled_ && !terminal_) print(false);
-}
+      last_print_(start_) {}
 
 Progress::~Progress() {
   if (enabled_ && terminal_ && !finished_) std::fputc('\n', out_);  // leave the partial line readable
