@@ -20,7 +20,7 @@ int run_cli(int argc, char** argv) {
   g_exit_code = kExitOk;
   CLI::App app{"mmharness: benchmark evaluation harness for multimodal LLMs", "mmharness"};
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 1 a check failed, 2 usage or input error.");
+  app.footer("Exit codes: 0 success, 1 a check failed, 2 usage or input error, 130 a run interrupted (resumable).");
   add_version_flag(app);
   add_runs_command(app);
   add_show_command(app);

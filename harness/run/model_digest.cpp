@@ -16,10 +16,12 @@ CheckpointDigest checkpoint_digest(const fs::path& dir, const std::string& weigh
   if (!fs::is_directory(dir, ec)) throw Error(dir.string(), "is not a checkpoint folder (no such directory)");
   // The weights the model reads (validated: missing shards are reported here, before anything runs).
   std::vector<fs::path> files = weights::WeightSet::open_dir(dir, weights_variant).files();
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    const bool config = entry.path().extension() == ".json" && name.find(".safetensors.index") == std::string::npos;
-    if (entry.is_regular_file() && (config || name == "tokenizer.model")) files.push_back(entry.path());
+  // The files the backend reads besides the weights (not, say, trainer_state.json: it does not change outputs).
+  for (const char* name : {"config.json", "generation_config.json", "preprocessor_config.json", "processor_config.json",
+                           "tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json",
+                           "added_tokens.json", "chat_template.json"}) {
+    std::error_code exists;
+    if (fs::is_regular_file(dir / name, exists)) files.push_back(dir / name);
   }
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
