@@ -352,6 +352,9 @@ class RunExecutor {
       r.key = p.sample->key;
       r.position = static_cast<std::int64_t>(p.position);
       r.ground_truth = tasks::ground_truth_json(*p.sample);
+      r.query = {{"question", p.sample->question}, {"images", nlohmann::json::array()}};
+      for (const auto& image : p.sample->images)
+        r.query["images"].push_back({{"key", image.key}, {"path", image.path.string()}});
       auto request = render(e, p, options, *in_.model, &r.demo_keys);
       try {
         DigestBuilder prompt;

@@ -174,8 +174,8 @@ void ResultsStore::add_samples(std::int64_t evaluation_id, std::span<const Sampl
   sql::Transaction tx(*db_);
   sql::Statement st(*db_,
                     "INSERT INTO samples (evaluation_id, sample_key, demo_keys, prompt_hash, raw_output, prediction, "
-                    "scores, latency_ms, position, ground_truth, status, error, response_key, cached) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+                    "scores, latency_ms, position, ground_truth, status, error, response_key, cached, query) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
   sql::Statement cache(*db_,
                        "INSERT INTO responses (key, raw_output, stop_reason, new_tokens) VALUES (?1, ?2, ?3, ?4) "
                        "ON CONFLICT (key) DO NOTHING");
@@ -194,6 +194,7 @@ void ResultsStore::add_samples(std::int64_t evaluation_id, std::span<const Sampl
         .bind(12, s.failed ? std::optional<std::string>(s.error) : std::nullopt)
         .bind(13, s.response_key.empty() ? std::nullopt : std::optional<std::string>(s.response_key))
         .bind(14, s.cached ? 1 : 0)
+        .bind(15, dump_json(s.query))
         .run();
     if (!s.failed && !s.cached && !s.response_key.empty())
       cache.bind(1, s.response_key).bind(2, s.raw_output).bind(3, s.stop_reason).bind(4, s.new_tokens).run();
@@ -378,7 +379,7 @@ std::optional<RunDetail> ResultsStore::find_run(std::int64_t run_id) {
 std::vector<SampleResult> ResultsStore::samples(std::int64_t evaluation_id) {
   sql::Statement st(*db_,
                     "SELECT sample_key, demo_keys, prompt_hash, raw_output, prediction, scores, latency_ms, "
-                    "coalesce(position, id), ground_truth, status, error, response_key, cached "
+                    "coalesce(position, id), ground_truth, status, error, response_key, cached, query "
                     "FROM samples WHERE evaluation_id = ?1 ORDER BY coalesce(position, id), id");
   st.bind(1, evaluation_id);
   std::vector<SampleResult> out;
@@ -398,6 +399,7 @@ std::vector<SampleResult> ResultsStore::samples(std::int64_t evaluation_id) {
     s.error = st.get_text(10);
     s.response_key = st.get_text(11);
     s.cached = st.get_int(12) != 0;
+    s.query = parse_json_column(*db_, st.get_text(13), where + " query");
     out.push_back(std::move(s));
   }
   return out;

@@ -66,6 +66,8 @@ struct SampleResult {
   std::int64_t position = 0;  // index in the evaluation's full sample order (metrics are computed in this order)
   // What scoring needs, so a merge or re-score reads no data: {"references": [...], "options": [...], "meta": {...}}.
   nlohmann::json ground_truth = nlohmann::json::object();
+  // What was asked, for reports: {"question": ..., "images": [{"key": ..., "path": ...}]} (the query's own images).
+  nlohmann::json query = nlohmann::json::object();
   bool failed = false;        // generation failed (e.g. a corrupt image): `error` says why, scored as empty output
   std::string error;
   std::string response_key;   // response-cache key (empty for a failed sample)
