@@ -58,4 +58,5 @@ bench: build
 	$(BUILD_DIR)/bench/bench_score $(BUILD_DIR)/mmharness 5
 	$(BUILD_DIR)/bench/bench_load $(BUILD_DIR)/mmharness 3
 	$(BUILD_DIR)/bench/bench_run $(BUILD_DIR)/mmharness $(BUILD_DIR)/bench-run 12
+	$(BUILD_DIR)/bench/bench_report 214354 3
 	$(BUILD_DIR)/bench/bench_gen ../shared/refdata/models/llava-tiny-a/images ../shared/refdata/models/llava-tiny-a --size small --batch 8

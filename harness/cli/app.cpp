@@ -32,6 +32,8 @@ int run_cli(int argc, char** argv) {
   add_demo_setup_command(app);
   add_run_command(app);
   add_merge_command(app);
+  add_report_command(app);
+  add_gate_command(app);
 
   try {
     app.parse(argc, argv);

@@ -31,6 +31,8 @@ void add_generate_command(CLI::App& app);
 void add_demo_setup_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
+void add_report_command(CLI::App& app);
+void add_gate_command(CLI::App& app);
 
 // The default results database, in the working directory.
 inline constexpr const char* kDefaultDatabase = "mmharness.sqlite";

@@ -35,6 +35,9 @@ struct Comparison {
 // Every (task, split, shots, trial) present in both runs, in key order. The
 // runs may live in different databases. A run id that does not exist is an
 // mmh::Error naming the database.
+// An evaluation left unpaired is paired once more by (task, shots, trial), so
+// a task scored on another split is a comparison with a problem ("split
+// differs"), keyed by the baseline's split, not two unmatched evaluations.
 std::vector<Comparison> compare_runs(store::ResultsStore& baseline_db, std::int64_t baseline_run,
                                      store::ResultsStore& candidate_db, std::int64_t candidate_run,
                                      const metrics::BootstrapOptions& options);
@@ -42,5 +45,17 @@ std::vector<Comparison> compare_runs(store::ResultsStore& baseline_db, std::int6
 // Evaluations present in only one of the two runs.
 std::vector<EvaluationKey> unmatched_evaluations(store::ResultsStore& baseline_db, std::int64_t baseline_run,
                                                  store::ResultsStore& candidate_db, std::int64_t candidate_run);
+
+// One run's headline value per evaluation, in key order: what a floor is
+// checked against, with or without a baseline.
+struct Headline {
+  EvaluationKey key;
+  std::int64_t evaluation = 0;
+  std::string metric;  // empty when the evaluation has no metrics (not scored)
+  double value = 0;    // the stored corpus value, in points
+  std::string status;  // the evaluation's status ("completed", ...)
+  std::size_t samples = 0;
+};
+std::vector<Headline> headline_values(store::ResultsStore& db, std::int64_t run);
 
 }  // namespace mmh::compare

@@ -354,7 +354,7 @@ class RunExecutor {
       r.ground_truth = tasks::ground_truth_json(*p.sample);
       r.query = {{"question", p.sample->question}, {"images", nlohmann::json::array()}};
       for (const auto& image : p.sample->images)
-        r.query["images"].push_back({{"key", image.key}, {"path", image.path.string()}});
+        r.query["images"].push_back({{"key", image.key}, {"path", fs::absolute(image.path).lexically_normal().string()}});
       auto request = render(e, p, options, *in_.model, &r.demo_keys);
       try {
         DigestBuilder prompt;
