@@ -186,11 +186,6 @@ nlohmann::json provenance(const backend::ModelInfo& info, const std::string& dev
           {"data", {{"root", fs::absolute(root.root()).lexically_normal().string()}, {"tasks", files}}}};
 }
 
-std::string format_interval(const store::Metric& m) {
-  if (!m.ci_low || !m.ci_high) return "-";
-  return "[" + format_number(*m.ci_low) + ", " + format_number(*m.ci_high) + "]";
-}
-
 void print_table(const store::RunDetail& run, const run::RunOutcome& outcome, const fs::path& db) {
   TextTable table({"task", "shots", "trial", "metric", "value", "95% CI", "n", "failed", "cached", "time"});
   for (const auto& e : run.evaluations) {

@@ -22,11 +22,6 @@ std::string join_argv(const std::vector<std::string>& argv) {
   return out;
 }
 
-std::string format_interval(const store::Metric& m) {
-  if (!m.ci_low || !m.ci_high) return "-";
-  return "[" + format_number(*m.ci_low) + ", " + format_number(*m.ci_high) + "]";
-}
-
 void print_run(const store::RunDetail& run) {
   const auto& s = run.summary;
   std::cout << "run " << s.id << (s.name ? " \"" + *s.name + "\"" : "") << ": " << s.status << "\n"

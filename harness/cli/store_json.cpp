@@ -1,5 +1,7 @@
 #include "harness/cli/store_json.h"
 
+#include "harness/cli/text_table.h"
+
 namespace mmh::cli {
 namespace {
 
@@ -65,4 +67,9 @@ namespace mmh::cli {
 void print_json(std::ostream& out, const nlohmann::json& value) {
   out << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
+std::string format_interval(const store::Metric& metric) {
+  if (!metric.ci_low || !metric.ci_high) return "-";
+  return "[" + format_number(*metric.ci_low) + ", " + format_number(*metric.ci_high) + "]";
+}
+
 }  // namespace mmh::cli

@@ -9,6 +9,9 @@ namespace mmh::cli {
 nlohmann::json to_json(const store::RunSummary& run);
 nlohmann::json to_json(const store::RunDetail& run);
 
+// A metric's 95% interval as table text, "[low, high]", or "-" when it has none.
+std::string format_interval(const store::Metric& metric);
+
 }  // namespace mmh::cli
 
 namespace mmh::cli {
